@@ -1,0 +1,49 @@
+"""Inquiry: participatory action inquiry for peer-supported community groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__, instance_relative_config=True, template_folder="../templates"
+    )
+    from . import config
+
+    config.load(app, test_config)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_cli(app)
+    return app
+
+
+def configure_extensions(app: Flask) -> None:
+    from . import i18n, models  # noqa: F401 - the whole schema, for Alembic
+    from .core import database, errors, security, templating
+    from .extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from .responses.views import bp as responses_bp
+
+    app.register_blueprint(responses_bp)
+
+
+def configure_cli(app: Flask) -> None:
+    from . import cli
+
+    cli.init_app(app)

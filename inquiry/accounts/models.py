@@ -1,0 +1,44 @@
+"""People who sign in: facilitators, coordinators and admins. Members never have accounts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.models import CreatedMixin, enum_check
+from ..extensions import db
+
+ROLES = ("admin", "coordinator", "facilitator")
+_hasher = PasswordHasher()
+
+facilitator_groups = sa.Table(
+    "facilitator_group",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("group_id", sa.ForeignKey("community_group.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(CreatedMixin, db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (enum_check("role", ROLES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    network_id: Mapped[int | None] = mapped_column(sa.ForeignKey("network.id"))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    groups = db.relationship("Group", secondary=facilitator_groups)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        try:
+            return _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False

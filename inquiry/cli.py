@@ -1,0 +1,29 @@
+"""The ``inquiry`` command: every feature registers its own commands here."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main() -> None:
+    """Inquiry: participatory action inquiry for peer-supported community groups."""
+
+
+def init_app(app: Flask) -> None:
+    from . import demo
+    from .cycles import cli as cycles_cli
+    from .questions import cli as questions_cli
+    from .responses import cli as responses_cli
+
+    for module in (cycles_cli, questions_cli, responses_cli, demo):
+        for command in module.COMMANDS:
+            app.cli.add_command(command)

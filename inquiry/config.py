@@ -1,0 +1,79 @@
+"""Default settings. Order of precedence: these, instance/config.py, INQUIRY_* env, test config."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # A member may take their time: the CSRF token lives as long as the browser session.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    BABEL_DEFAULT_LOCALE = "en_GB"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    LANGUAGES = ["en_GB"]
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_STRATEGY = "moving-window"
+    JOIN_RATE_LIMIT = "10 per minute;60 per day"
+    WITHDRAW_RATE_LIMIT = "5 per minute;30 per day"
+    # How long a half-finished reflection waits on the server for its member.
+    DRAFT_DAYS = 14
+    RESUME_COOKIE = "inquiry_resume"
+    # SQLite durability: FULL keeps every acknowledged answer through a power cut.
+    SQLITE_SYNCHRONOUS = "FULL"
+    PREFERRED_URL_SCHEME = "http"
+
+
+def _secret_file(instance_path: str, name: str) -> str:
+    """Read a per-installation secret from instance/, creating it once."""
+    path = Path(instance_path) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load(app, test_config: dict | None) -> None:
+    """Apply the configuration layers to ``app`` in order."""
+    app.config.from_object(Defaults)
+    app.config["SQLALCHEMY_DATABASE_URI"] = (
+        f"sqlite:///{Path(app.instance_path) / 'inquiry.sqlite'}"
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("INQUIRY", loads=_loads)
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
+    if test_config:
+        app.config.update(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    for key, filename in (("SECRET_KEY", "secret_key"), ("LINK_KEY", "link_key")):
+        if not app.config.get(key):
+            app.config[key] = _secret_file(app.instance_path, filename)
+
+
+def _loads(value: str):
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _normalise_db_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; we speak psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

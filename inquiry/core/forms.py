@@ -1,0 +1,35 @@
+"""The base form every page uses."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+
+class BaseForm(FlaskForm):
+    @property
+    def errors(self) -> dict:
+        # WTForms caches this; our views add messages after validation, so always recount.
+        return {name: field.errors for name, field in self._fields.items() if field.errors}
+
+    @property
+    def csrf_failed(self) -> bool:
+        """True when the only problem is an expired or missing security token."""
+        return "csrf_token" in self.errors
+
+    def field_errors(self) -> list[tuple[str, str]]:
+        """(field id, first message) for the error summary, in page order, CSRF left out."""
+        return [
+            (field.id, field.errors[0])
+            for field in self
+            if field.name != "csrf_token" and field.errors
+        ]
+
+
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+
+
+def clean_text(value):
+    """Trim and drop control characters (PostgreSQL refuses NUL; none belong in an answer)."""
+    if not isinstance(value, str):
+        return value
+    return value.translate(_CONTROL).replace("\r\n", "\n").strip()

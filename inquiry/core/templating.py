@@ -1,0 +1,41 @@
+"""Helpers every template may call."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import Flask, url_for
+
+from ..responses.forms import LIKERT_CHOICES, PREFER_NOT_TO_SAY, field_name
+
+
+def answer_label(question, value: str, language: str) -> str:
+    """How an answer reads back to the person who gave it."""
+    if question.qtype == "likert":
+        return str(dict(LIKERT_CHOICES).get(value, value))
+    if question.qtype == "choice":
+        labels = question.text_in(language).option_labels or question.options or []
+        return dict(zip(question.options or [], labels, strict=False)).get(value, value)
+    return value
+
+
+def init_app(app: Flask) -> None:
+    static = Path(app.static_folder)
+    versions = {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        for path in static.iterdir()
+        if path.is_file()
+    }
+
+    def static_url(filename: str) -> str:
+        # A new file gets a new address, so browsers may keep the old one for a year.
+        return url_for("static", filename=filename, v=versions.get(filename))
+
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 86400)
+    app.jinja_env.globals.update(
+        static_url=static_url,
+        field_name=field_name,
+        answer_label=answer_label,
+        PREFER_NOT_TO_SAY=PREFER_NOT_TO_SAY,
+    )

@@ -1,0 +1,54 @@
+"""Reads of cycles and join codes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..core.codes import normalise
+from ..extensions import db
+from ..responses.models import Response
+from .models import Cycle, CycleQuestion, JoinCode
+
+
+def find_join_code(typed: str) -> JoinCode | None:
+    """The active join code matching what someone typed (any case, spaces ignored)."""
+    code = normalise(typed)
+    if not code:
+        return None
+    return db.session.scalar(
+        sa.select(JoinCode)
+        .options(selectinload(JoinCode.cycle))
+        .filter_by(code=code, is_active=True)
+    )
+
+
+def get_cycle(cycle_id: int) -> Cycle | None:
+    return db.session.get(Cycle, cycle_id)
+
+
+def list_cycle_questions(cycle_id: int, audience: str) -> list[CycleQuestion]:
+    """One audience's questions in a cycle, in order, with their texts loaded."""
+    return list(
+        db.session.scalars(
+            sa.select(CycleQuestion)
+            .filter_by(cycle_id=cycle_id, audience=audience)
+            .order_by(CycleQuestion.position)
+        ).unique()
+    )
+
+
+def list_cycles_with_counts() -> list[tuple[Cycle, dict[str, int]]]:
+    """Every cycle with its response count per audience."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = db.session.execute(
+        sa.select(Response.cycle_id, Response.audience, sa.func.count())
+        .group_by(Response.cycle_id, Response.audience)
+    )
+    for cycle_id, audience, n in rows:
+        counts.setdefault(cycle_id, {})[audience] = n
+    cycles = db.session.scalars(
+        sa.select(Cycle).options(selectinload(Cycle.codes), selectinload(Cycle.group))
+        .order_by(Cycle.id)
+    )
+    return [(c, counts.get(c.id, {})) for c in cycles]

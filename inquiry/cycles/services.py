@@ -1,0 +1,73 @@
+"""Writes to cycles and their join codes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from ..core.codes import random_code
+from ..core.models import AUDIENCES, utcnow
+from ..extensions import db
+from ..questions.models import Question
+from ..questions.queries import list_builtin_questions
+from .models import Cycle, CycleQuestion, JoinCode
+
+
+def create_cycle(
+    group_id: int,
+    title: str,
+    starts_on: date,
+    ends_on: date,
+    questions: dict[str, list[Question]] | None = None,
+) -> Cycle:
+    """A draft cycle asking the given questions (the whole built-in bank by default)."""
+    cycle = Cycle(group_id=group_id, title=title, starts_on=starts_on, ends_on=ends_on)
+    db.session.add(cycle)
+    for audience in AUDIENCES:
+        chosen = (questions or {}).get(audience) or list_builtin_questions(audience)
+        for position, question in enumerate(chosen, start=1):
+            cycle.questions.append(
+                CycleQuestion(
+                    question_id=question.id,
+                    audience=audience,
+                    qtype=question.qtype,
+                    position=position,
+                )
+            )
+    db.session.flush()
+    return cycle
+
+
+def _code_in_use(code: str) -> bool:
+    return db.session.scalar(sa.select(JoinCode.id).filter_by(code=code)) is not None
+
+
+def issue_code(cycle: Cycle, audience: str) -> JoinCode:
+    """Give the cycle a fresh join code for an audience; any earlier code stops working."""
+    for old in cycle.codes:
+        if old.audience == audience and old.is_active:
+            old.is_active = False
+    db.session.flush()
+    code = random_code()
+    while _code_in_use(code):
+        code = random_code()
+    join_code = JoinCode(audience=audience, code=code)
+    cycle.codes.append(join_code)
+    db.session.flush()
+    return join_code
+
+
+def open_cycle(cycle: Cycle) -> None:
+    """Open a cycle for reflections, with a join code for each audience."""
+    cycle.state = "open"
+    cycle.opened_at = utcnow()
+    for audience in AUDIENCES:
+        if cycle.active_code(audience) is None:
+            issue_code(cycle, audience)
+
+
+def close_cycle(cycle: Cycle) -> None:
+    cycle.state = "closed"
+    cycle.closed_at = utcnow()
+    db.session.flush()

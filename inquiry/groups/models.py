@@ -1,0 +1,37 @@
+"""Networks and their community groups."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.models import CreatedMixin
+from ..extensions import db
+
+
+class Network(CreatedMixin, db.Model):
+    __tablename__ = "network"
+    __table_args__ = (
+        # Small numbers identify people: the threshold may be raised, never lowered below 5.
+        sa.CheckConstraint("min_responses >= 5", name="min_responses_at_least_5"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    min_responses: Mapped[int] = mapped_column(default=5)
+
+    groups: Mapped[list[Group]] = relationship(back_populates="network", order_by="Group.name")
+
+
+class Group(CreatedMixin, db.Model):
+    __tablename__ = "community_group"
+    __table_args__ = (sa.UniqueConstraint("network_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    default_language: Mapped[str] = mapped_column(sa.String(16), default="en_GB")
+
+    network: Mapped[Network] = relationship(back_populates="groups")
+    cycles = relationship("Cycle", back_populates="group", order_by="Cycle.starts_on")

@@ -1,0 +1,12 @@
+"""Every model, imported once so the metadata (and Alembic) sees the whole schema."""
+
+from .accounts.models import User, facilitator_groups
+from .cycles.models import Cycle, CycleQuestion, JoinCode
+from .groups.models import Group, Network
+from .questions.models import Question, QuestionText
+from .responses.models import Answer, Draft, LinkKey, Response
+
+__all__ = [
+    "Answer", "Cycle", "CycleQuestion", "Draft", "Group", "JoinCode", "LinkKey", "Network",
+    "Question", "QuestionText", "Response", "User", "facilitator_groups",
+]

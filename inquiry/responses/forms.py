@@ -1,0 +1,187 @@
+"""Forms for the member's reflection."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..core.forms import BaseForm, clean_text
+from .plan import Page
+
+TEXT_LIMIT = 5000
+PREFER_NOT_TO_SAY = "pns"
+LIKERT_CHOICES = [
+    ("5", _l("Strongly agree")),
+    ("4", _l("Agree")),
+    ("3", _l("Not sure")),
+    ("2", _l("Disagree")),
+    ("1", _l("Strongly disagree")),
+    (PREFER_NOT_TO_SAY, _l("I'd rather not say")),
+]
+
+
+def field_name(question_key: str) -> str:
+    return "q-" + question_key.replace(".", "-")
+
+
+class AnswerRadioField(RadioField):
+    """An optional radio group: nothing chosen is fine, an unknown value is not."""
+
+    def pre_validate(self, form):
+        if self.data is not None and self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(_l("Choose one of the answers shown"))
+
+
+def page_form(page: Page, language: str, formdata=None, answers: dict | None = None) -> BaseForm:
+    """The form for one page of questions, filled with the answers saved so far."""
+    fields: dict[str, Field] = {}
+    for cq in page.questions:
+        question = cq.question
+        text = question.text_in(language)
+        name = field_name(question.key)
+        description = text.hint or ""
+        if question.qtype == "likert":
+            fields[name] = AnswerRadioField(
+                text.text, choices=LIKERT_CHOICES, validators=[Optional()],
+                description=description,
+            )
+        elif question.qtype == "choice":
+            labels = text.option_labels or question.options or []
+            fields[name] = AnswerRadioField(
+                text.text, choices=list(zip(question.options or [], labels, strict=False)),
+                validators=[Optional()], description=description,
+            )
+        else:
+            fields[name] = TextAreaField(
+                text.text,
+                filters=[clean_text],
+                validators=[
+                    Optional(),
+                    Length(
+                        max=TEXT_LIMIT,
+                        message=_l("Your answer must be 5,000 characters or fewer"),
+                    ),
+                ],
+                description=description,
+            )
+    form_class = type("PageForm", (BaseForm,), fields)
+    data = {field_name(k): v for k, v in (answers or {}).items()}
+    return form_class(formdata=formdata, data=data)
+
+
+def answers_from(form: BaseForm, page: Page) -> dict[str, str | None]:
+    """The page's answers by question key; None where skipped."""
+    values = {}
+    for cq in page.questions:
+        value = form[field_name(cq.question.key)].data
+        values[cq.question.key] = value or None
+    return values
+
+
+class _Letter:
+    def __call__(self, form, field):
+        if field.data and not (len(field.data) == 1 and field.data.isalpha()):
+            raise ValidationError(field.gettext("Enter one letter"))
+
+
+class NumberField(IntegerField):
+    """A whole number with our own message when something else is typed."""
+
+    def __init__(self, *args, invalid_message, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.invalid_message) from error
+
+
+class AboutForm(BaseForm):
+    """Consent to quote, and the optional self-chosen code."""
+
+    may_quote = RadioField(
+        _l("May we quote your words?"),
+        choices=[
+            ("yes", _l("Yes, you may quote my words. Do not use my name.")),
+            ("no", _l("No, do not quote my words")),
+        ],
+        validators=[Optional()],
+    )
+    initial = StringField(
+        _l("First letter of your mother's first name"),
+        description=_l("Or of the person who brought you up"),
+        filters=[clean_text],
+        validators=[Optional(), _Letter()],
+    )
+    day = NumberField(
+        _l("Day of the month you were born"),
+        invalid_message=_l("Enter a day from 1 to 31"),
+        description=_l("A number from 1 to 31"),
+        validators=[Optional(), NumberRange(1, 31, _l("Enter a day from 1 to 31"))],
+    )
+    siblings = NumberField(
+        _l("How many older brothers and sisters you have"),
+        invalid_message=_l("Enter a number from 0 to 30"),
+        description=_l("Enter 0 if you have none"),
+        validators=[Optional(), NumberRange(0, 30, _l("Enter a number from 0 to 30"))],
+    )
+    town = StringField(
+        _l("First letter of the town or village where you were born"),
+        filters=[clean_text],
+        validators=[Optional(), _Letter()],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        parts = [self.initial, self.day, self.siblings, self.town]
+        given = [f for f in parts if f.raw_data and f.raw_data[0].strip()]
+        if given and len(given) < len(parts):
+            for field in parts:
+                if field not in given:
+                    field.errors = list(field.errors) + [
+                        _l("Fill in all 4 parts of your code, or leave them all empty")
+                    ]
+            ok = False
+        return ok
+
+    @property
+    def code_parts(self) -> dict[str, str] | None:
+        if self.initial.data and self.town.data and None not in (self.day.data, self.siblings.data):
+            return {
+                "initial": self.initial.data,
+                "day": str(self.day.data),
+                "siblings": str(self.siblings.data),
+                "town": self.town.data,
+            }
+        return None
+
+
+class SubmitForm(BaseForm):
+    submission_token = HiddenField(validators=[InputRequired(), Length(min=36, max=36)])
+
+
+class JoinForm(BaseForm):
+    code = StringField(
+        _l("Enter your group's code"),
+        description=_l("It has 6 letters and numbers, for example KM4TXR"),
+        filters=[clean_text],
+        validators=[
+            InputRequired(_l("Enter your group's code")),
+            Length(max=20, message=_l("Enter the 6 letters and numbers of your group's code")),
+        ],
+    )
+
+
+class WithdrawForm(BaseForm):
+    receipt = StringField(
+        _l("Your receipt code"),
+        description=_l("It has 8 letters and numbers, for example KM4T-XR7C"),
+        filters=[clean_text],
+        validators=[
+            InputRequired(_l("Enter your receipt code")),
+            Length(max=20, message=_l("Enter the 8 letters and numbers of your receipt code")),
+        ],
+    )

@@ -1,0 +1,307 @@
+"""The member's reflection: join, answer page by page, check, send, withdraw."""
+
+from __future__ import annotations
+
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from ..core.errors import unavailable
+from ..core.forms import BaseForm
+from ..cycles.queries import find_join_code, get_cycle, list_cycle_questions
+from ..extensions import csrf, db, limiter
+from ..i18n import current_language
+from . import services
+from .forms import AboutForm, JoinForm, SubmitForm, WithdrawForm, answers_from, page_form
+from .linking import format_receipt, link_digests, receipt_code, receipt_digest
+from .plan import build_plan
+from .queries import get_live_draft, get_response_by_receipt, get_response_by_token
+
+bp = Blueprint("reflect", __name__)
+# Member forms check their own CSRF token (every one is a BaseForm), so that a refused
+# post is shown again with everything the member typed instead of a bare error page.
+csrf.exempt(bp)
+
+RECEIPT_SHOWN_FOR = 30 * 60
+
+
+def _refused(response) -> bool:
+    return response.status_code in (400, 404)
+
+
+def _join_limit() -> str:
+    return current_app.config["JOIN_RATE_LIMIT"]
+
+
+def _withdraw_limit() -> str:
+    return current_app.config["WITHDRAW_RATE_LIMIT"]
+
+
+def _current_draft():
+    """The member's draft and its page plan, or (None, None) when there is nothing to resume."""
+    draft = get_live_draft(request.cookies.get(current_app.config["RESUME_COOKIE"]))
+    if draft is None:
+        return None, None
+    g.language = draft.language
+    plan = build_plan(draft.audience, list_cycle_questions(draft.cycle_id, draft.audience))
+    return draft, plan
+
+
+def _commit(render):
+    """Commit, or return the page again with the member's answers and a calm 503."""
+    try:
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("could not save a reflection")
+        return unavailable(render)
+    return None
+
+
+def _status(form: BaseForm) -> int:
+    return 400 if form.errors else 200
+
+
+# Joining --------------------------------------------------------------------------------
+
+
+def _join(typed: str):
+    join_code = find_join_code(typed)
+    if join_code is None or not join_code.cycle.is_open:
+        return None
+    session["join"] = [join_code.cycle_id, join_code.audience]
+    return redirect(url_for(".start"))
+
+
+def _unknown_code(form: JoinForm):
+    form.code.errors = [
+        _("We could not find an open reflection with that code. Check the code and try again.")
+    ]
+    return render_template("responses/home.html", form=form), 404
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit(_join_limit, methods=["POST"], deduct_when=_refused)
+def home():
+    form = JoinForm()
+    if form.validate_on_submit():
+        return _join(form.code.data) or _unknown_code(form)
+    return render_template("responses/home.html", form=form), _status(form)
+
+
+@bp.route("/j/<code>")
+@limiter.limit(_join_limit, deduct_when=_refused)
+def join(code: str):
+    return _join(code) or _unknown_code(JoinForm(formdata=None))
+
+
+# The reflection -------------------------------------------------------------------------
+
+
+def _lost():
+    return render_template("responses/lost.html"), 410
+
+
+def _closed():
+    return render_template("responses/closed.html"), 410
+
+
+@bp.route("/reflect", methods=["GET", "POST"])
+def start():
+    draft, _plan = _current_draft()
+    joining = session.get("join")
+    if joining and (draft is None or [draft.cycle_id, draft.audience] != joining):
+        draft = None
+        cycle, audience = get_cycle(joining[0]), joining[1]
+    elif draft is not None:
+        cycle, audience = draft.cycle, draft.audience
+    else:
+        return redirect(url_for(".home"))
+    if cycle is None or not cycle.is_open:
+        return _closed()
+    plan = build_plan(audience, list_cycle_questions(cycle.id, audience))
+    form = BaseForm()
+
+    def render():
+        return render_template(
+            "responses/start.html", cycle=cycle, audience=audience, form=form, plan=plan,
+            draft=draft,
+        )
+
+    if not form.validate_on_submit():
+        return render(), _status(form)
+    token = None
+    if draft is None:
+        draft, token = services.start_draft(
+            cycle, audience, current_language(), current_app.config["DRAFT_DAYS"]
+        )
+    failed = _commit(render)
+    if failed:
+        return failed
+    session.pop("join", None)
+    response = redirect(url_for(".step", number=1))
+    if token:
+        response.set_cookie(
+            current_app.config["RESUME_COOKIE"],
+            token,
+            max_age=current_app.config["DRAFT_DAYS"] * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    return response
+
+
+@bp.route("/reflect/<int:number>", methods=["GET", "POST"])
+def step(number: int):
+    draft, plan = _current_draft()
+    if draft is None:
+        return _lost()
+    if not draft.cycle.is_open:
+        return _closed()
+    if number == plan.about_step:
+        return _about(draft, plan)
+    if number == plan.check_step:
+        return _check(draft, plan)
+    page = plan.page(number)
+    if page is None:
+        return redirect(url_for(".step", number=1))
+    formdata = request.form if request.method == "POST" else None
+    form = page_form(page, draft.language, formdata=formdata, answers=draft.answers)
+
+    def render():
+        return render_template(
+            "responses/page.html", form=form, page=page, plan=plan, number=number
+        )
+
+    if request.method == "POST" and form.validate():
+        services.save_answers(draft, answers_from(form, page))
+        return _commit(render) or _next(number)
+    return render(), _status(form)
+
+
+def _next(number: int):
+    going_back = request.form.get("go") == "back"
+    if going_back:
+        target = url_for(".start") if number == 1 else url_for(".step", number=number - 1)
+    else:
+        target = url_for(".step", number=number + 1)
+    return redirect(target)
+
+
+def _about(draft, plan):
+    data = {"may_quote": {True: "yes", False: "no"}.get(draft.may_quote)}
+    form = AboutForm(data=data) if request.method == "GET" else AboutForm()
+    number = plan.about_step
+
+    def render():
+        return render_template(
+            "responses/about.html", form=form, plan=plan, number=number, draft=draft
+        )
+
+    if request.method == "POST" and form.validate():
+        parts = form.code_parts
+        digests = (
+            link_digests(current_app.config["LINK_KEY"], parts) if parts else draft.link_digests
+        )
+        if request.form.get("forget_code"):
+            digests = None
+        may_quote = {"yes": True, "no": False}.get(form.may_quote.data)
+        services.save_about(draft, may_quote, digests)
+        return _commit(render) or _next(number)
+    return render(), _status(form)
+
+
+def _check(draft, plan, form: SubmitForm | None = None, status: int = 200):
+    form = form or SubmitForm(formdata=None, submission_token=draft.submission_token)
+    return render_template(
+        "responses/check.html", form=form, plan=plan, number=plan.check_step, draft=draft,
+        answers=draft.answers or {},
+    ), status
+
+
+def _confirm(submission_token: str):
+    receipt = receipt_code(current_app.config["LINK_KEY"], submission_token)
+    session["receipt"] = [receipt, int(time.time())]
+    response = redirect(url_for(".done"))
+    response.delete_cookie(current_app.config["RESUME_COOKIE"])
+    return response
+
+
+@bp.route("/reflect/send", methods=["POST"])
+def send():
+    form = SubmitForm()
+    draft, plan = _current_draft()
+    if not form.validate():
+        if draft is None:
+            return _lost()
+        form.submission_token.data = draft.submission_token
+        return _check(draft, plan, form, 400)
+    token = form.submission_token.data
+    if get_response_by_token(token) is not None:
+        return _confirm(token)
+    if draft is None or draft.submission_token != token:
+        return _lost()
+    if not draft.cycle.is_open:
+        return _closed()
+    services.submit_draft(draft, plan.questions(), current_app.config["LINK_KEY"])
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another tap of the same button got there first: show the same confirmation.
+        db.session.rollback()
+        if get_response_by_token(token) is None:
+            raise
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("could not save a reflection")
+        draft, plan = _current_draft()
+        return unavailable(lambda: _check(draft, plan)[0])
+    return _confirm(token)
+
+
+@bp.route("/reflect/done")
+def done():
+    receipt, shown_at = session.get("receipt") or (None, 0)
+    if receipt is None or time.time() - shown_at > RECEIPT_SHOWN_FOR:
+        return redirect(url_for(".home"))
+    return render_template("responses/done.html", receipt=format_receipt(receipt))
+
+
+# Withdrawal -----------------------------------------------------------------------------
+
+
+@bp.route("/withdraw", methods=["GET", "POST"])
+@limiter.limit(_withdraw_limit, methods=["POST"], deduct_when=_refused)
+def withdraw():
+    form = WithdrawForm()
+    status = _status(form) if form.is_submitted() else 200
+    if form.validate_on_submit():
+        digest = receipt_digest(current_app.config["LINK_KEY"], form.receipt.data)
+        response = get_response_by_receipt(digest)
+        if response is None:
+            form.receipt.errors = [
+                _("We could not find answers with that receipt code. Check it and try again.")
+            ]
+            status = 404
+        elif response.cycle.state != "open":
+            form.receipt.errors = [
+                _("This reflection has closed, so its answers can no longer be taken out.")
+            ]
+            status = 400
+        else:
+            services.withdraw_response(response)
+            failed = _commit(lambda: render_template("responses/withdraw.html", form=form))
+            return failed or render_template("responses/withdrawn.html")
+    return render_template("responses/withdraw.html", form=form), status
