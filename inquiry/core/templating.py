@@ -13,7 +13,7 @@ from ..responses.forms import LIKERT_CHOICES, PREFER_NOT_TO_SAY, field_name
 def answer_label(question, value: str, language: str) -> str:
     """How an answer reads back to the person who gave it."""
     if question.qtype == "likert":
-        return str(dict(LIKERT_CHOICES).get(value, value))
+        return str(next((c.label for c in LIKERT_CHOICES if c.value == value), value))
     if question.qtype == "choice":
         labels = question.text_in(language).option_labels or question.options or []
         return dict(zip(question.options or [], labels, strict=False)).get(value, value)
@@ -33,6 +33,8 @@ def init_app(app: Flask) -> None:
         return url_for("static", filename=filename, v=versions.get(filename))
 
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 86400)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(
         static_url=static_url,
         field_name=field_name,

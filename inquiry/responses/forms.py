@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core.forms import BaseForm, clean_text
@@ -12,12 +20,12 @@ from .plan import Page
 TEXT_LIMIT = 5000
 PREFER_NOT_TO_SAY = "pns"
 LIKERT_CHOICES = [
-    ("5", _l("Strongly agree")),
-    ("4", _l("Agree")),
-    ("3", _l("Not sure")),
-    ("2", _l("Disagree")),
-    ("1", _l("Strongly disagree")),
-    (PREFER_NOT_TO_SAY, _l("I'd rather not say")),
+    SelectChoice("5", _l("Strongly agree")),
+    SelectChoice("4", _l("Agree")),
+    SelectChoice("3", _l("Not sure")),
+    SelectChoice("2", _l("Disagree")),
+    SelectChoice("1", _l("Strongly disagree")),
+    SelectChoice(PREFER_NOT_TO_SAY, _l("I'd rather not say")),
 ]
 
 
@@ -29,7 +37,7 @@ class AnswerRadioField(RadioField):
     """An optional radio group: nothing chosen is fine, an unknown value is not."""
 
     def pre_validate(self, form):
-        if self.data is not None and self.data not in {value for value, _ in self.choices}:
+        if self.data is not None and self.data not in {choice.value for choice in self.choices}:
             raise ValidationError(_l("Choose one of the answers shown"))
 
 
@@ -49,7 +57,10 @@ def page_form(page: Page, language: str, formdata=None, answers: dict | None = N
         elif question.qtype == "choice":
             labels = text.option_labels or question.options or []
             fields[name] = AnswerRadioField(
-                text.text, choices=list(zip(question.options or [], labels, strict=False)),
+                text.text, choices=[
+                    SelectChoice(value, label)
+                    for value, label in zip(question.options or [], labels, strict=False)
+                ],
                 validators=[Optional()], description=description,
             )
         else:
@@ -105,8 +116,8 @@ class AboutForm(BaseForm):
     may_quote = RadioField(
         _l("May we quote your words?"),
         choices=[
-            ("yes", _l("Yes, you may quote my words. Do not use my name.")),
-            ("no", _l("No, do not quote my words")),
+            SelectChoice("yes", _l("Yes, you may quote my words. Do not use my name.")),
+            SelectChoice("no", _l("No, do not quote my words")),
         ],
         validators=[Optional()],
     )
