@@ -8,9 +8,7 @@ from flask import Flask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
-        __name__, instance_relative_config=True, template_folder="../templates"
-    )
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
     from . import config
 
     config.load(app, test_config)
@@ -27,8 +25,9 @@ def configure_extensions(app: Flask) -> None:
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"),
-                     render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)

@@ -56,9 +56,7 @@ def load(app, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
     if test_config:
         app.config.update(test_config)
-    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(
-        app.config["SQLALCHEMY_DATABASE_URI"]
-    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
     for key, filename in (("SECRET_KEY", "secret_key"), ("LINK_KEY", "link_key")):
         if not app.config.get(key):
             app.config[key] = _secret_file(app.instance_path, filename)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import click
 import sqlalchemy as sa
 from flask import current_app
+from flask.cli import with_appcontext
 
 from .accounts.models import User
 from .core.models import AUDIENCES
@@ -99,7 +100,8 @@ def _fill(cycle, rng: random.Random, lift: float, people: list[dict]) -> None:
                 source="paper" if rng.random() < 0.2 else "web",
                 may_quote=rng.random() < 0.6,
                 link_digests=link_digests(link_key, code) if code else None,
-                submitted_at=start + timedelta(days=rng.randint(0, 20), minutes=rng.randint(0, 600)),
+                submitted_at=start
+                + timedelta(days=rng.randint(0, 20), minutes=rng.randint(0, 600)),
             )
 
 
@@ -118,8 +120,12 @@ def seed_demo() -> bool:
         groups.append(group)
     db.session.flush()
     people = [
-        {"initial": rng.choice("ABDJKMPS"), "day": str(rng.randint(1, 28)),
-         "siblings": str(rng.randint(0, 3)), "town": rng.choice("BGLMNS")}
+        {
+            "initial": rng.choice("ABDJKMPS"),
+            "day": str(rng.randint(1, 28)),
+            "siblings": str(rng.randint(0, 3)),
+            "town": rng.choice("BGLMNS"),
+        }
         for _ in range(14)
     ]
     for group in groups:
@@ -140,6 +146,7 @@ def seed_demo() -> bool:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Seed the demo network (only once) and print its logins and join codes."""
     created = seed_demo()

@@ -7,6 +7,17 @@ from .questions.models import Question, QuestionText
 from .responses.models import Answer, Draft, LinkKey, Response
 
 __all__ = [
-    "Answer", "Cycle", "CycleQuestion", "Draft", "Group", "JoinCode", "LinkKey", "Network",
-    "Question", "QuestionText", "Response", "User", "facilitator_groups",
+    "Answer",
+    "Cycle",
+    "CycleQuestion",
+    "Draft",
+    "Group",
+    "JoinCode",
+    "LinkKey",
+    "Network",
+    "Question",
+    "QuestionText",
+    "Response",
+    "User",
+    "facilitator_groups",
 ]

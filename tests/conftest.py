@@ -16,7 +16,6 @@ from inquiry import create_app
 from inquiry.extensions import db, limiter
 from inquiry.questions.services import sync_bank
 
-
 KEEP = {"question", "question_text", "alembic_version"}
 
 

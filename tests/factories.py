@@ -24,8 +24,9 @@ class CycleInfo:
 
     @classmethod
     def of(cls, cycle: Cycle) -> CycleInfo:
-        return cls(cycle.id, cycle.group_id, cycle.group.name,
-                   {a: cycle.active_code(a) for a in AUDIENCES})
+        return cls(
+            cycle.id, cycle.group_id, cycle.group.name, {a: cycle.active_code(a) for a in AUDIENCES}
+        )
 
     def active_code(self, audience: str) -> str:
         return self.codes[audience]

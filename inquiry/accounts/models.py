@@ -17,7 +17,9 @@ facilitator_groups = sa.Table(
     "facilitator_group",
     db.metadata,
     sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("group_id", sa.ForeignKey("community_group.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "group_id", sa.ForeignKey("community_group.id", ondelete="CASCADE"), primary_key=True
+    ),
 )
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 import click
+from flask.cli import with_appcontext
 
 from ..core.models import AUDIENCES
 from .queries import list_cycles_with_counts
 
 
 @click.command("cycles")
+@with_appcontext
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def cycles_command(as_json: bool) -> None:
     """List every cycle with its join codes and response counts."""

@@ -42,13 +42,15 @@ def list_cycles_with_counts() -> list[tuple[Cycle, dict[str, int]]]:
     """Every cycle with its response count per audience."""
     counts: dict[int, dict[str, int]] = {}
     rows = db.session.execute(
-        sa.select(Response.cycle_id, Response.audience, sa.func.count())
-        .group_by(Response.cycle_id, Response.audience)
+        sa.select(Response.cycle_id, Response.audience, sa.func.count()).group_by(
+            Response.cycle_id, Response.audience
+        )
     )
     for cycle_id, audience, n in rows:
         counts.setdefault(cycle_id, {})[audience] = n
     cycles = db.session.scalars(
-        sa.select(Cycle).options(selectinload(Cycle.codes), selectinload(Cycle.group))
+        sa.select(Cycle)
+        .options(selectinload(Cycle.codes), selectinload(Cycle.group))
         .order_by(Cycle.id)
     )
     return [(c, counts.get(c.id, {})) for c in cycles]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import click
+from flask.cli import with_appcontext
 
 from ..cycles.queries import get_cycle
 from ..extensions import db
@@ -12,6 +13,7 @@ from .services import sync_bank
 
 
 @click.command("bank")
+@with_appcontext
 def bank_command() -> None:
     """Add the built-in question bank (safe to run again)."""
     added = sync_bank()
@@ -20,6 +22,7 @@ def bank_command() -> None:
 
 
 @click.command("questions")
+@with_appcontext
 @click.argument("cycle_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def questions_command(cycle_id: int, as_json: bool) -> None:

@@ -10,8 +10,10 @@ from .models import Question, QuestionText
 
 
 def sync_bank(language: str = "en_GB") -> int:
-    """Add missing built-in questions and refresh their English text; returns how many were added."""
-    existing = {q.key: q for q in db.session.scalars(sa.select(Question).filter_by(is_builtin=True))}
+    """Add missing built-in questions, refresh their English text; returns how many added."""
+    existing = {
+        q.key: q for q in db.session.scalars(sa.select(Question).filter_by(is_builtin=True))
+    }
     added = 0
     for position, item in enumerate(BANK):
         question = existing.get(item.key)

@@ -12,7 +12,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..core.forms import BaseForm, clean_text
 from .plan import Page
@@ -51,17 +58,21 @@ def page_form(page: Page, language: str, formdata=None, answers: dict | None = N
         description = text.hint or ""
         if question.qtype == "likert":
             fields[name] = AnswerRadioField(
-                text.text, choices=LIKERT_CHOICES, validators=[Optional()],
+                text.text,
+                choices=LIKERT_CHOICES,
+                validators=[Optional()],
                 description=description,
             )
         elif question.qtype == "choice":
             labels = text.option_labels or question.options or []
             fields[name] = AnswerRadioField(
-                text.text, choices=[
+                text.text,
+                choices=[
                     SelectChoice(value, label)
                     for value, label in zip(question.options or [], labels, strict=False)
                 ],
-                validators=[Optional()], description=description,
+                validators=[Optional()],
+                description=description,
             )
         else:
             fields[name] = TextAreaField(
@@ -180,7 +191,7 @@ class JoinForm(BaseForm):
         description=_l("It has 6 letters and numbers, for example KM4TXR"),
         filters=[clean_text],
         validators=[
-            InputRequired(_l("Enter your group's code")),
+            DataRequired(_l("Enter your group's code")),
             Length(max=20, message=_l("Enter the 6 letters and numbers of your group's code")),
         ],
     )
@@ -192,7 +203,7 @@ class WithdrawForm(BaseForm):
         description=_l("It has 8 letters and numbers, for example KM4T-XR7C"),
         filters=[clean_text],
         validators=[
-            InputRequired(_l("Enter your receipt code")),
+            DataRequired(_l("Enter your receipt code")),
             Length(max=20, message=_l("Enter the 8 letters and numbers of your receipt code")),
         ],
     )

@@ -53,9 +53,11 @@ def build_plan(audience: str, questions: list[CycleQuestion]) -> Plan:
     for cq in questions:
         placed[section_of.get(cq.question.theme, _MORE.key)].append(cq)
     # Questions of themes outside the bank's pages come just before the open questions.
-    ordered = [s for s in sections if s.key != "own_words"] + [_MORE] + [
-        s for s in sections if s.key == "own_words"
-    ]
+    ordered = (
+        [s for s in sections if s.key != "own_words"]
+        + [_MORE]
+        + [s for s in sections if s.key == "own_words"]
+    )
     pages = []
     for section in ordered:
         if placed[section.key]:

@@ -55,8 +55,13 @@ def save_about(draft: Draft, may_quote: bool | None, link_digests: list[str] | N
 
 
 def _answer(cq: CycleQuestion, value: str) -> Answer | None:
-    answer = Answer(cycle_question_id=cq.id, cycle_id=cq.cycle_id, audience=cq.audience,
-                    qtype=cq.qtype, prefer_not_to_say=False)
+    answer = Answer(
+        cycle_question_id=cq.id,
+        cycle_id=cq.cycle_id,
+        audience=cq.audience,
+        qtype=cq.qtype,
+        prefer_not_to_say=False,
+    )
     if cq.qtype == "likert":
         if value == PREFER_NOT_TO_SAY:
             answer.prefer_not_to_say = True

@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.errors import unavailable
 from ..core.forms import BaseForm
@@ -58,13 +58,15 @@ def _current_draft():
     return draft, plan
 
 
-def _commit(render):
-    """Commit, or return the page again with the member's answers and a calm 503."""
+def _save(write, render):
+    """Run a service and commit; on a database error, show the page again with the
+    member's answers and a calm 503. Returns None when saved."""
     try:
+        write()
         db.session.commit()
-    except SQLAlchemyError:
+    except SQLAlchemyError as error:
         db.session.rollback()
-        current_app.logger.exception("could not save a reflection")
+        current_app.logger.error("could not save a reflection: %s", type(error).__name__)
         return unavailable(render)
     return None
 
@@ -91,8 +93,12 @@ def _unknown_code(form: JoinForm):
     return render_template("responses/home.html", form=form), 404
 
 
+# One budget of wrong codes per address, whether typed or opened as a link.
+_join_attempts = limiter.shared_limit(_join_limit, scope="join", deduct_when=_refused)
+
+
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit(_join_limit, methods=["POST"], deduct_when=_refused)
+@_join_attempts
 def home():
     form = JoinForm()
     if form.validate_on_submit():
@@ -101,7 +107,7 @@ def home():
 
 
 @bp.route("/j/<code>")
-@limiter.limit(_join_limit, deduct_when=_refused)
+@_join_attempts
 def join(code: str):
     return _join(code) or _unknown_code(JoinForm(formdata=None))
 
@@ -135,20 +141,28 @@ def start():
 
     def render():
         return render_template(
-            "responses/start.html", cycle=cycle, audience=audience, form=form, plan=plan,
+            "responses/start.html",
+            cycle=cycle,
+            audience=audience,
+            form=form,
+            plan=plan,
             draft=draft,
         )
 
     if not form.validate_on_submit():
         return render(), _status(form)
-    token = None
-    if draft is None:
-        draft, token = services.start_draft(
-            cycle, audience, current_language(), current_app.config["DRAFT_DAYS"]
-        )
-    failed = _commit(render)
+    started = {}
+
+    def write():
+        if draft is None:
+            started["draft"], started["token"] = services.start_draft(
+                cycle, audience, current_language(), current_app.config["DRAFT_DAYS"]
+            )
+
+    failed = _save(write, render)
     if failed:
         return failed
+    token = started.get("token")
     session.pop("join", None)
     response = redirect(url_for(".step", number=1))
     if token:
@@ -186,8 +200,8 @@ def step(number: int):
         )
 
     if request.method == "POST" and form.validate():
-        services.save_answers(draft, answers_from(form, page))
-        return _commit(render) or _next(number)
+        values = answers_from(form, page)
+        return _save(lambda: services.save_answers(draft, values), render) or _next(number)
     return render(), _status(form)
 
 
@@ -218,15 +232,20 @@ def _about(draft, plan):
         if request.form.get("forget_code"):
             digests = None
         may_quote = {"yes": True, "no": False}.get(form.may_quote.data)
-        services.save_about(draft, may_quote, digests)
-        return _commit(render) or _next(number)
+        return _save(lambda: services.save_about(draft, may_quote, digests), render) or _next(
+            number
+        )
     return render(), _status(form)
 
 
 def _check(draft, plan, form: SubmitForm | None = None, status: int = 200):
     form = form or SubmitForm(formdata=None, submission_token=draft.submission_token)
     return render_template(
-        "responses/check.html", form=form, plan=plan, number=plan.check_step, draft=draft,
+        "responses/check.html",
+        form=form,
+        plan=plan,
+        number=plan.check_step,
+        draft=draft,
         answers=draft.answers or {},
     ), status
 
@@ -255,17 +274,15 @@ def send():
         return _lost()
     if not draft.cycle.is_open:
         return _closed()
-    services.submit_draft(draft, plan.questions(), current_app.config["LINK_KEY"])
     try:
+        services.submit_draft(draft, plan.questions(), current_app.config["LINK_KEY"])
         db.session.commit()
-    except IntegrityError:
+    except SQLAlchemyError as error:
+        db.session.rollback()
         # Another tap of the same button got there first: show the same confirmation.
-        db.session.rollback()
-        if get_response_by_token(token) is None:
-            raise
-    except SQLAlchemyError:
-        db.session.rollback()
-        current_app.logger.exception("could not save a reflection")
+        if get_response_by_token(token) is not None:
+            return _confirm(token)
+        current_app.logger.error("could not send a reflection: %s", type(error).__name__)
         draft, plan = _current_draft()
         return unavailable(lambda: _check(draft, plan)[0])
     return _confirm(token)
@@ -301,7 +318,9 @@ def withdraw():
             ]
             status = 400
         else:
-            services.withdraw_response(response)
-            failed = _commit(lambda: render_template("responses/withdraw.html", form=form))
+            failed = _save(
+                lambda: services.withdraw_response(response),
+                lambda: render_template("responses/withdraw.html", form=form),
+            )
             return failed or render_template("responses/withdrawn.html")
     return render_template("responses/withdraw.html", form=form), status

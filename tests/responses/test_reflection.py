@@ -36,8 +36,12 @@ def test_a_whole_reflection_is_stored_once_with_its_answers(client, cycle):
     first = check_page(start(client, cycle.active_code("member")))
     assert first.h1.get_text() == "What the group is for"
     assert "Step 1 of 8" in first.get_text()
-    assert answer_page(client, 1, {"q-shared_aims-know_aims": "5",
-                                   "q-negotiated_agenda-have_a_say": "pns"}).status_code == 302
+    assert (
+        answer_page(
+            client, 1, {"q-shared_aims-know_aims": "5", "q-negotiated_agenda-have_a_say": "pns"}
+        ).status_code
+        == 302
+    )
     for number in range(2, 6):
         assert answer_page(client, number, {}).status_code == 302
     response = answer_page(client, 6, {"q-open-most_significant_change": "  I made friends.  "})
@@ -46,8 +50,10 @@ def test_a_whole_reflection_is_stored_once_with_its_answers(client, cycle):
 
     check = check_page(client.get("/reflect/8"))
     assert check.h1.get_text() == "Check your answers"
-    rows = {row.dt.get_text(): row.find("dd").get_text(strip=True)
-            for row in check.select(".summary .row")}
+    rows = {
+        row.dt.get_text(): row.find("dd").get_text(strip=True)
+        for row in check.select(".summary .row")
+    }
     assert rows["I know what our group is for."] == "Strongly agree"
     assert rows["I have a say in what the group does."] == "I'd rather not say"
     assert rows["What has changed for you since coming to the group?"] == "I made friends."
@@ -93,10 +99,15 @@ def test_back_keeps_what_was_typed_on_the_page(client, cycle):
     back = answer_page(client, 2, {"q-communication-listened_to": "4"}, go="back")
     assert back.headers["Location"].endswith("/reflect/1")
     page = parse(client.get("/reflect/1"))
-    assert page.find("input", attrs={"name": "q-shared_aims-know_aims", "checked": True})["value"] == "2"
+    assert (
+        page.find("input", attrs={"name": "q-shared_aims-know_aims", "checked": True})["value"]
+        == "2"
+    )
     page2 = parse(client.get("/reflect/2"))
-    assert page2.find("input", attrs={"name": "q-communication-listened_to", "checked": True})[
-        "value"] == "4"
+    assert (
+        page2.find("input", attrs={"name": "q-communication-listened_to", "checked": True})["value"]
+        == "4"
+    )
 
 
 def test_a_closed_tab_resumes_where_it_was(app, client, cycle):
@@ -119,7 +130,8 @@ def test_an_expired_form_token_keeps_the_typed_answers(app, client, cycle):
     assert refused.status_code == 400
     page = check_page(refused)
     assert page.find("textarea", attrs={"name": "q-open-anything_else"}).get_text() == (
-        "Please keep the tea.")
+        "Please keep the tea."
+    )
     assert "Please press the button again" in page.get_text()
     # Pressing the button again, with the fresh token on the page, saves it.
     saved = client.post("/reflect/6", data=form_fields(page))
@@ -134,15 +146,21 @@ def test_a_lost_session_cookie_keeps_the_typed_answers(app, client, cycle):
     refused = client.post("/reflect/1", data=data)
     assert refused.status_code == 400
     page = check_page(refused)
-    assert page.find("input", attrs={"name": "q-shared_aims-know_aims", "checked": True})[
-        "value"] == "5"
+    assert (
+        page.find("input", attrs={"name": "q-shared_aims-know_aims", "checked": True})["value"]
+        == "5"
+    )
     saved_so_far = parse(client.get("/reflect/1"))
-    assert saved_so_far.find("input", attrs={"name": "q-shared_aims-know_aims",
-                                             "checked": True}) is None
+    assert (
+        saved_so_far.find("input", attrs={"name": "q-shared_aims-know_aims", "checked": True})
+        is None
+    )
     assert client.post("/reflect/1", data=form_fields(page)).status_code == 302
     saved = parse(client.get("/reflect/1"))
-    assert saved.find("input", attrs={"name": "q-shared_aims-know_aims", "checked": True})[
-        "value"] == "5"
+    assert (
+        saved.find("input", attrs={"name": "q-shared_aims-know_aims", "checked": True})["value"]
+        == "5"
+    )
 
 
 def test_an_unknown_answer_value_is_refused_and_nothing_changes(client, cycle):
@@ -155,8 +173,10 @@ def test_an_unknown_answer_value_is_refused_and_nothing_changes(client, cycle):
     assert error_summary(page) == ["Choose one of the answers shown"]
     assert page.select_one(".error-summary a")["href"] == "#q-shared_aims-know_aims"
     again = parse(client.get("/reflect/1"))
-    assert again.find("input", attrs={"name": "q-shared_aims-know_aims", "checked": True})[
-        "value"] == "3"
+    assert (
+        again.find("input", attrs={"name": "q-shared_aims-know_aims", "checked": True})["value"]
+        == "3"
+    )
 
 
 def test_a_very_long_answer_is_refused_with_a_clear_message(client, cycle):
@@ -171,12 +191,15 @@ def test_a_partial_code_asks_for_all_four_parts(client, cycle):
     start(client, cycle.active_code("member"))
     refused = answer_page(client, 7, {"initial": "M", "day": "12"})
     page = check_page(refused)
-    assert error_summary(page) == [
-        "Fill in all 4 parts of your code, or leave them all empty"] * 2
-    bad = check_page(answer_page(client, 7, {"initial": "MM", "day": "40", "siblings": "x",
-                                             "town": "L"}))
-    assert error_summary(bad) == ["Enter one letter", "Enter a day from 1 to 31",
-                                  "Enter a number from 0 to 30"]
+    assert error_summary(page) == ["Fill in all 4 parts of your code, or leave them all empty"] * 2
+    bad = check_page(
+        answer_page(client, 7, {"initial": "MM", "day": "40", "siblings": "x", "town": "L"})
+    )
+    assert error_summary(bad) == [
+        "Enter one letter",
+        "Enter a day from 1 to 31",
+        "Enter a number from 0 to 30",
+    ]
 
 
 def test_the_self_chosen_code_is_kept_only_as_keyed_hashes(client, cycle):
