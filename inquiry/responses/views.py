@@ -196,19 +196,34 @@ def step(number: int):
 
     def render():
         return render_template(
-            "responses/page.html", form=form, page=page, plan=plan, number=number
+            "responses/page.html",
+            form=form,
+            page=page,
+            plan=plan,
+            number=number,
+            action=_action(number),
         )
 
     if request.method == "POST" and form.validate():
         values = answers_from(form, page)
-        return _save(lambda: services.save_answers(draft, values), render) or _next(number)
+        return _save(lambda: services.save_answers(draft, values), render) or _next(number, plan)
     return render(), _status(form)
 
 
-def _next(number: int):
-    going_back = request.form.get("go") == "back"
-    if going_back:
+def _from_check() -> bool:
+    """True when the member came from "Check your answers" to change something."""
+    return request.args.get("from") == "check"
+
+
+def _action(number: int) -> str:
+    return url_for(".step", number=number, **({"from": "check"} if _from_check() else {}))
+
+
+def _next(number: int, plan):
+    if request.form.get("go") == "back":
         target = url_for(".start") if number == 1 else url_for(".step", number=number - 1)
+    elif _from_check():
+        target = url_for(".step", number=plan.check_step)
     else:
         target = url_for(".step", number=number + 1)
     return redirect(target)
@@ -221,7 +236,12 @@ def _about(draft, plan):
 
     def render():
         return render_template(
-            "responses/about.html", form=form, plan=plan, number=number, draft=draft
+            "responses/about.html",
+            form=form,
+            plan=plan,
+            number=number,
+            draft=draft,
+            action=_action(number),
         )
 
     if request.method == "POST" and form.validate():
@@ -233,7 +253,7 @@ def _about(draft, plan):
             digests = None
         may_quote = {"yes": True, "no": False}.get(form.may_quote.data)
         return _save(lambda: services.save_about(draft, may_quote, digests), render) or _next(
-            number
+            number, plan
         )
     return render(), _status(form)
 

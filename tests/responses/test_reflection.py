@@ -243,3 +243,22 @@ def test_a_closed_cycle_stops_the_reflection_kindly(client, cycle):
     page = client.get("/reflect/1")
     assert page.status_code == 410
     assert "This reflection has closed" in parse(page).h1.get_text()
+
+
+def test_a_change_from_the_check_page_returns_to_it(client, cycle):
+    start(client, cycle.active_code("member"))
+    total = step_count(client)
+    check = check_page(client.get(f"/reflect/{total}"))
+    change = check.find("a", href=lambda h: h and h.startswith("/reflect/4?from=check"))
+    assert change is not None
+    path = change["href"].split("#")[0]
+    page = check_page(client.get(path))
+    assert page.find("form")["action"] == path
+    data = {**form_fields(page), "q-hope-gives_hope": "4"}
+    changed = client.post(path, data=data)
+    assert changed.headers["Location"].endswith(f"/reflect/{total}")
+    rows = {
+        row.dt.get_text(): row.find("dd").get_text(strip=True)
+        for row in parse(client.get(f"/reflect/{total}")).select(".summary .row")
+    }
+    assert rows["Coming to the group gives me hope."] == "Agree"
