@@ -26,7 +26,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed ## Create .venv and install Inquiry (with its translations)
 	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile -q -d translations; fi
+		$(BIN)/pybabel -q compile -d translations; fi
 
 install-test: install $(VENV)/.installed-test ## Install, plus what the tests need
 	@if [ ! -f $(AXE) ] && command -v npm >/dev/null; then \
@@ -55,10 +55,10 @@ test: lint ## Install, lint and run the whole test suite (DATABASE_URL=postgresq
 	$(BIN)/pytest
 
 translations: install-test ## Extract, update and compile the message catalogs
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o translations/messages.pot .
 	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel update -q -i translations/messages.pot -d translations && \
-		$(BIN)/pybabel compile -q -d translations; fi
+		$(BIN)/pybabel -q update -i translations/messages.pot -d translations && \
+		$(BIN)/pybabel -q compile -d translations; fi
 
 bench: install-test ## Run the benchmarks in bench/ and append to bench/RESULTS.md
 	$(BIN)/python bench/page_weight.py
