@@ -262,3 +262,12 @@ def test_a_change_from_the_check_page_returns_to_it(client, cycle):
         for row in parse(client.get(f"/reflect/{total}")).select(".summary .row")
     }
     assert rows["Coming to the group gives me hope."] == "Agree"
+
+
+def test_wrong_receipt_codes_are_rate_limited(client):
+    data = form_fields(check_page(client.get("/withdraw")))
+    statuses = [
+        client.post("/withdraw", data={**data, "receipt": f"AAAA-AAA{i}"}).status_code
+        for i in range(6)
+    ]
+    assert statuses == [404] * 5 + [429]
