@@ -34,6 +34,9 @@ def configure_extensions(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    from .reports import render
+
+    render.init_app(app)
 
 
 def configure_blueprints(app: Flask) -> None:

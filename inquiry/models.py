@@ -4,7 +4,7 @@ from .accounts.models import User, facilitator_groups
 from .cycles.models import Cycle, CycleQuestion, JoinCode
 from .groups.models import Group, Network
 from .questions.models import Question, QuestionText
-from .responses.models import Answer, Draft, LinkKey, Response
+from .responses.models import Answer, Draft, LinkKey, QuoteApproval, Response
 
 __all__ = [
     "Answer",

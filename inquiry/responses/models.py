@@ -64,6 +64,7 @@ class Answer(db.Model):
         sa.CheckConstraint("likert BETWEEN 1 AND 5", name="likert_1_to_5"),
         sa.CheckConstraint(_ONE_VALUE_PER_TYPE, name="one_value_per_type"),
         sa.UniqueConstraint("response_id", "cycle_question_id", name="uq_answer_once"),
+        sa.Index("ix_answer_cycle_question", "cycle_id", "cycle_question_id"),
         # Answers only to this cycle's questions, for this response's audience.
         sa.ForeignKeyConstraint(
             ["response_id", "cycle_id", "audience"],
@@ -134,3 +135,18 @@ class Draft(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     cycle = relationship("Cycle")
+
+
+class QuoteApproval(db.Model):
+    """A facilitator's approval of a free-text answer for the summary, perhaps redacted."""
+
+    __tablename__ = "quote_approval"
+
+    answer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(sa.Text)
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )

@@ -1,0 +1,77 @@
+"""Reports and exports on the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..cycles.queries import get_cycle
+from .exports import answers_csv, codebook_csv
+from .formats import summary_csv, summary_json
+from .render import render_summary
+from .summary import build_summary
+
+
+def _cycle_or_fail(cycle_id: int):
+    cycle = get_cycle(cycle_id)
+    if cycle is None:
+        raise click.ClickException(f"There is no cycle {cycle_id}.")
+    return cycle
+
+
+def _write(output: str | None, data: str | bytes) -> None:
+    if output is None or output == "-":
+        stream = click.get_binary_stream("stdout")
+        stream.write(data if isinstance(data, bytes) else data.encode())
+        stream.flush()
+        return
+    Path(output).write_bytes(data if isinstance(data, bytes) else data.encode())
+    click.echo(f"Wrote {output}", err=True)
+
+
+@click.command("report")
+@click.argument("cycle_id", type=int)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "html", "pdf", "csv"]), default="json"
+)
+@click.option("--lang", default="en_GB", help="Language of the report.")
+@click.option("--large-print", is_flag=True, help="Body text at 18 pt (html and pdf).")
+@click.option("-o", "--output", help="File to write (standard output by default).")
+@with_appcontext
+def report_command(cycle_id, fmt, lang, large_print, output) -> None:
+    """The cycle summary, with every figure from too few responses withheld."""
+    cycle = _cycle_or_fail(cycle_id)
+    summary = build_summary(cycle, lang, current_app.config["LINK_KEY"])
+    if fmt == "json":
+        data = json.dumps(summary_json(summary), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "csv":
+        data = summary_csv(summary)
+    elif fmt == "html":
+        data = render_summary(summary, lang, large_print=large_print, standalone=True)
+    else:
+        from .pdf import render_pdf
+
+        if output is None:
+            raise click.ClickException("Give a file for the PDF with -o FILE.pdf")
+        data = render_pdf(render_summary(summary, lang, large_print=large_print))
+    _write(output, data)
+
+
+@click.command("export")
+@click.argument("cycle_id", type=int)
+@click.option("-o", "--output", required=True, help="CSV file; the codebook goes beside it.")
+@with_appcontext
+def export_command(cycle_id, output) -> None:
+    """Every answer of a cycle, one row each, with a codebook."""
+    cycle = _cycle_or_fail(cycle_id)
+    path = Path(output)
+    codebook = path.with_name(path.stem + ".codebook.csv")
+    _write(str(path), answers_csv(cycle.id))
+    _write(str(codebook), codebook_csv(cycle))
+
+
+COMMANDS = (report_command, export_command)

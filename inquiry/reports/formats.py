@@ -1,0 +1,101 @@
+"""The cycle summary as JSON and CSV, with null (or an empty cell) wherever a figure is withheld."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..core.csvsafe import write_csv
+from .aggregate import LIKERT_VALUES, ThemeResult
+from .summary import CycleSummary
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _theme(result: ThemeResult) -> dict:
+    change = None
+    if result.change is not None:
+        change = {"mean": _num(result.change.mean), "agree": result.change.agree}
+    return {
+        "theme": result.theme,
+        "audience": result.audience,
+        "n": result.n,
+        "mean": _num(result.mean),
+        "agree": result.agree,
+        "suppressed": result.suppressed,
+        "items": [
+            {"key": item.key, "counts": {str(v): item.counts[v] for v in LIKERT_VALUES}}
+            for item in result.items
+        ],
+        "change": change,
+    }
+
+
+def summary_json(summary: CycleSummary) -> dict:
+    """The summary as plain JSON-ready data."""
+    return {
+        "cycle": {
+            "id": summary.cycle_id,
+            "group": summary.group_name,
+            "title": summary.title,
+            "starts_on": summary.starts_on.isoformat(),
+            "ends_on": summary.ends_on.isoformat(),
+            "state": summary.state,
+            "previous": summary.previous_title,
+        },
+        "k": summary.k,
+        "responses": dict(summary.responses),
+        "responses_total": summary.responses_total,
+        "themes": [_theme(t) for t in summary.themes],
+        "gaps": [
+            {
+                "theme": g.theme,
+                "member_mean": _num(g.member_mean),
+                "peer_worker_mean": _num(g.peer_worker_mean),
+                "gap": _num(g.gap),
+            }
+            for g in summary.gaps
+        ],
+        "linked": None
+        if summary.linked is None
+        else {
+            "linked": summary.linked.linked,
+            "themes": [
+                {"theme": t.theme, "n": t.n, "mean_change": _num(t.mean_change)}
+                for t in summary.linked.themes
+            ],
+        },
+        "quotes": [{"question": q.question_key, "text": q.text} for q in summary.quotes],
+        "agenda": [],
+        "actions": [],
+    }
+
+
+CSV_HEADER = ("cycle_id", "audience", "theme", "question_key", "measure", "value", "withheld")
+
+
+def summary_csv(summary: CycleSummary) -> str:
+    """The summary's figures in long form: one row per figure, withheld ones marked."""
+    rows = []
+
+    def add(audience, theme, key, measure, value):
+        withheld = "yes" if value is None else ""
+        rows.append((summary.cycle_id, audience, theme, key, measure, value, withheld))
+
+    for audience, count in summary.responses.items():
+        add(audience, "", "", "responses", count)
+    add("all", "", "", "responses", summary.responses_total)
+    for t in summary.themes:
+        add(t.audience, t.theme, "", "n", t.n)
+        add(t.audience, t.theme, "", "mean", t.mean)
+        add(t.audience, t.theme, "", "agree_percent", t.agree)
+        if t.change is not None:
+            add(t.audience, t.theme, "", "change_mean", t.change.mean)
+            add(t.audience, t.theme, "", "change_agree_points", t.change.agree)
+        for item in t.items:
+            for value in LIKERT_VALUES:
+                add(t.audience, t.theme, item.key, f"count_{value}", item.counts[value])
+    for g in summary.gaps:
+        add("member_minus_peer_worker", g.theme, "", "gap_mean", g.gap)
+    return write_csv(CSV_HEADER, rows)

@@ -1,0 +1,163 @@
+"""Rows for reports, aggregated in the database: nothing here loads every answer."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..cycles.models import Cycle, CycleQuestion
+from ..extensions import db
+from ..questions.models import Question
+from ..responses.models import Answer, LinkKey, QuoteApproval, Response
+from .aggregate import ItemRow, ScoreRow
+
+
+def get_previous_closed_cycle(cycle: Cycle) -> Cycle | None:
+    """The group's closed cycle that started most recently before this one."""
+    return db.session.scalar(
+        sa.select(Cycle)
+        .where(
+            Cycle.group_id == cycle.group_id,
+            Cycle.state == "closed",
+            Cycle.starts_on < cycle.starts_on,
+            Cycle.id != cycle.id,
+        )
+        .order_by(Cycle.starts_on.desc(), Cycle.id.desc())
+        .limit(1)
+    )
+
+
+def count_responses(cycle_id: int) -> dict[str, int]:
+    """Responses per audience."""
+    rows = db.session.execute(
+        sa.select(Response.audience, sa.func.count())
+        .where(Response.cycle_id == cycle_id)
+        .group_by(Response.audience)
+    )
+    return {audience: n for audience, n in rows}
+
+
+def list_likert_layout(cycle_id: int) -> dict[tuple[str, str], list[str]]:
+    """(audience, theme) -> the Likert question keys in the cycle's order."""
+    rows = db.session.execute(
+        sa.select(CycleQuestion.audience, Question.theme, Question.key)
+        .join(Question, Question.id == CycleQuestion.question_id)
+        .where(CycleQuestion.cycle_id == cycle_id, CycleQuestion.qtype == "likert")
+        .order_by(CycleQuestion.audience, CycleQuestion.position)
+    )
+    layout: dict[tuple[str, str], list[str]] = {}
+    for audience, theme, key in rows:
+        layout.setdefault((audience, theme), []).append(key)
+    return layout
+
+
+
+def _per_response_theme_sums(cycle_id: int):
+    return (
+        sa.select(
+            Answer.response_id,
+            Answer.audience,
+            Question.theme,
+            sa.func.count(Answer.likert).label("answered"),
+            sa.func.sum(Answer.likert).label("total"),
+        )
+        .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
+        .join(Question, Question.id == CycleQuestion.question_id)
+        .where(Answer.cycle_id == cycle_id, Answer.likert.is_not(None))
+        .group_by(Answer.response_id, Answer.audience, Question.theme)
+    )
+
+
+def list_score_rows(cycle_id: int) -> list[ScoreRow]:
+    """Theme scores grouped by (answered, total): a few rows per theme, however many answered."""
+    per_response = _per_response_theme_sums(cycle_id).subquery()
+    rows = db.session.execute(
+        sa.select(
+            per_response.c.audience,
+            per_response.c.theme,
+            per_response.c.answered,
+            per_response.c.total,
+            sa.func.count(),
+        ).group_by(
+            per_response.c.audience,
+            per_response.c.theme,
+            per_response.c.answered,
+            per_response.c.total,
+        )
+    )
+    return [ScoreRow(a, t, int(c), int(s), int(n)) for a, t, c, s, n in rows]
+
+
+def list_item_rows(cycle_id: int) -> list[ItemRow]:
+    """How many gave each Likert value to each question."""
+    rows = db.session.execute(
+        sa.select(Answer.audience, Question.theme, Question.key, Answer.likert, sa.func.count())
+        .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
+        .join(Question, Question.id == CycleQuestion.question_id)
+        .where(Answer.cycle_id == cycle_id, Answer.likert.is_not(None))
+        .group_by(Answer.audience, Question.theme, Question.key, Answer.likert)
+    )
+    return [ItemRow(a, t, k, int(v), int(n)) for a, t, k, v, n in rows]
+
+
+def list_linked_pairs(cycle_id: int, previous_id: int) -> list[tuple[int, int]]:
+    """(response now, response before) pairs of the same audience whose self-chosen codes
+    match in full or with one part different, kept only where the match is one-to-one."""
+    now, before = sa.orm.aliased(LinkKey), sa.orm.aliased(LinkKey)
+    r_now, r_before = sa.orm.aliased(Response), sa.orm.aliased(Response)
+    rows = db.session.execute(
+        sa.select(now.response_id, before.response_id)
+        .join(r_now, r_now.id == now.response_id)
+        .join(before, sa.and_(before.variant == now.variant, before.digest == now.digest))
+        .join(r_before, r_before.id == before.response_id)
+        .where(
+            r_now.cycle_id == cycle_id,
+            r_before.cycle_id == previous_id,
+            r_now.audience == r_before.audience,
+        )
+        .distinct()
+    ).all()
+    partners_now: dict[int, set[int]] = {}
+    partners_before: dict[int, set[int]] = {}
+    for a, b in rows:
+        partners_now.setdefault(a, set()).add(b)
+        partners_before.setdefault(b, set()).add(a)
+    return [
+        (a, next(iter(bs)))
+        for a, bs in partners_now.items()
+        if len(bs) == 1 and len(partners_before[next(iter(bs))]) == 1
+    ]
+
+
+def list_theme_sums_for(response_ids: list[int]) -> dict[int, dict[str, tuple[int, int]]]:
+    """response id -> theme -> (answered, total), for a few linked responses."""
+    out: dict[int, dict[str, tuple[int, int]]] = {}
+    for chunk_start in range(0, len(response_ids), 500):
+        chunk = response_ids[chunk_start : chunk_start + 500]
+        rows = db.session.execute(
+            sa.select(
+                Answer.response_id,
+                Question.theme,
+                sa.func.count(Answer.likert),
+                sa.func.sum(Answer.likert),
+            )
+            .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
+            .join(Question, Question.id == CycleQuestion.question_id)
+            .where(Answer.response_id.in_(chunk), Answer.likert.is_not(None))
+            .group_by(Answer.response_id, Question.theme)
+        )
+        for response_id, theme, answered, total in rows:
+            out.setdefault(response_id, {})[theme] = (int(answered), int(total))
+    return out
+
+
+def list_approved_quotes(cycle_id: int) -> list[tuple[int, str, str]]:
+    """(answer id, question key, approved text) from people who agreed to be quoted."""
+    rows = db.session.execute(
+        sa.select(Answer.id, Question.key, QuoteApproval.text)
+        .join(QuoteApproval, QuoteApproval.answer_id == Answer.id)
+        .join(Response, Response.id == Answer.response_id)
+        .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
+        .join(Question, Question.id == CycleQuestion.question_id)
+        .where(Answer.cycle_id == cycle_id, Response.may_quote.is_(True))
+    )
+    return [(i, k, t) for i, k, t in rows]

@@ -1,0 +1,99 @@
+"""The cycle summary as HTML, under the report's own language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale, format_decimal, ngettext
+from flask_babel import gettext as _
+
+from ..questions.bank import THEMES
+from .aggregate import ThemeResult
+from .charts import data_uri, diverging_bars
+from .summary import CycleSummary
+
+MINUS = "\u2212"
+
+
+def _mean(value: Decimal) -> str:
+    return format_decimal(value, format="0.00")
+
+
+def _signed(value: Decimal) -> str:
+    text = format_decimal(abs(value), format="0.00")
+    return f"+{text}" if value > 0 else f"{MINUS}{text}" if value < 0 else text
+
+
+def _signed_points(value: int) -> str:
+    sign = "+" if value > 0 else MINUS if value < 0 else ""
+    return ngettext("%(sign)s%(num)d point", "%(sign)s%(num)d points", abs(value), sign=sign)
+
+
+def _pct(value: int) -> str:
+    return f"{value}%"
+
+
+def _or(formatter):
+    def formatted(value, fallback):
+        return fallback if value is None else formatter(value)
+
+    return formatted
+
+
+def _count_or(value, fallback):
+    return fallback if value is None else str(value)
+
+
+def theme_title(theme: str) -> str:
+    title = THEMES.get(theme)
+    return str(title) if title is not None else theme.replace("_", " ").capitalize()
+
+
+def audience_title(audience: str) -> str:
+    return _("Group members") if audience == "member" else _("Peer support workers")
+
+
+def chart(result: ThemeResult) -> str:
+    rows = [
+        (f"Q{i}", None if item.suppressed else dict(item.counts))
+        for i, item in enumerate(result.items, start=1)
+    ]
+    return data_uri(diverging_bars(rows))
+
+
+def stylesheet_path() -> Path:
+    return Path(current_app.static_folder) / "report.css"
+
+
+def render_summary(
+    summary: CycleSummary, language: str, *, large_print: bool = False, standalone: bool = False
+) -> str:
+    """The summary document; standalone carries its stylesheet inside (for a saved file)."""
+    css = stylesheet_path()
+    with force_locale(language):
+        return render_template(
+            "reports/document.html",
+            s=summary,
+            large_print=large_print,
+            stylesheet=css.as_uri(),
+            inline_css=css.read_text() if standalone else None,
+        )
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        mean=_mean,
+        mean_or=_or(_mean),
+        signed=_signed,
+        signed_or=_or(_signed),
+        signed_points=_signed_points,
+        signed_points_or=_or(_signed_points),
+        pct=_pct,
+        pct_or=_or(_pct),
+        count_or=_count_or,
+    )
+    app.jinja_env.globals.update(
+        theme_title=theme_title, audience_title=audience_title, chart=chart
+    )
