@@ -48,14 +48,24 @@ class ItemRow:
     count: int
 
 
+GROUPS = {"disagree": (1, 2), "neutral": (3,), "agree": (4, 5)}
+
+
 @dataclass(frozen=True)
 class ItemResult:
     key: str
     counts: Mapping[int, int | None]  # None where withheld
+    # When some answers must be withheld, the same answers in three groups (disagree 1-2,
+    # neutral 3, agree 4-5) often need not be: shown instead of nothing.
+    grouped: Mapping[str, int | None] | None = None
 
     @property
     def suppressed(self) -> bool:
         return any(v is None for v in self.counts.values())
+
+    @property
+    def grouped_shown(self) -> bool:
+        return self.grouped is not None and all(v is not None for v in self.grouped.values())
 
 
 @dataclass(frozen=True)
@@ -151,9 +161,15 @@ def item_results(rows: Iterable[ItemRow], keys: Iterable[str], k: int, withhold_
         if withhold_all or 0 < total < k:
             # Even the zeros would tell what the few who answered said.
             shown_counts = dict.fromkeys(LIKERT_VALUES)
+            grouped = None
+            grouped = None
         else:
             shown_counts = suppress_parts(values, k)
-        results.append(ItemResult(key, shown_counts))
+            grouped = None
+            if any(v is None for v in shown_counts.values()):
+                sums = {g: sum(values[v] for v in vs) for g, vs in GROUPS.items()}
+                grouped = suppress_parts(sums, k)
+        results.append(ItemResult(key, shown_counts, grouped))
     return tuple(results)
 
 

@@ -22,7 +22,8 @@ DEFS = (
 
 
 def _segments(counts: Mapping[int, int]) -> list[tuple[int, float, float, int]]:
-    """(value, x, width, count) for each answer, neutral split across the middle."""
+    """(value, x, width, count) for each answer, neutral split across the middle. Grouped
+    counts come as {1: disagree, 3: neutral, 5: agree}."""
     total = sum(counts.values()) or 1
     scale = HALF / total
     middle = LABEL + HALF
@@ -42,21 +43,24 @@ def _segments(counts: Mapping[int, int]) -> list[tuple[int, float, float, int]]:
     return out
 
 
-def diverging_bars(rows: Sequence[tuple[str, Mapping[int, int] | None]]) -> str:
+def diverging_bars(
+    rows: Sequence[tuple[str, Mapping[int, int] | None]], hidden_label: str = "–"
+) -> str:
     """An SVG of one bar per question label; None counts leave the row empty (withheld)."""
     height = len(rows) * (ROW + GAP) + GAP
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="12">',
+        f'viewBox="0 0 {WIDTH} {height}" font-family="Atkinson Hyperlegible Next, sans-serif" font-size="12">',
         DEFS,
     ]
     for index, (label, counts) in enumerate(rows):
         y = GAP + index * (ROW + GAP)
-        parts.append(
-            f'<text x="0" y="{y + ROW / 2 + 4}" font-weight="bold">{escape(label)}</text>'
-        )
+        parts.append(f'<text x="0" y="{y + ROW / 2 + 4}" font-weight="bold">{escape(label)}</text>')
         if counts is None:
-            parts.append(f'<text x="{LABEL + 4}" y="{y + ROW / 2 + 4}">–</text>')
+            parts.append(
+                f'<text x="{LABEL + 4}" y="{y + ROW / 2 + 4}" font-style="italic">'
+                f"{escape(hidden_label)}</text>"
+            )
             continue
         for value, x, width, count in _segments(counts):
             if width <= 0:
@@ -68,7 +72,9 @@ def diverging_bars(rows: Sequence[tuple[str, Mapping[int, int] | None]]) -> str:
             if width >= 16:
                 parts.append(
                     f'<rect x="{x + width / 2 - 8:.2f}" y="{y + 6}" width="16" height="14" '
-                    f'fill="#fff"/>' if value in (1, 2) else ""
+                    f'fill="#fff"/>'
+                    if value in (1, 2)
+                    else ""
                 )
                 parts.append(
                     f'<text x="{x + width / 2:.2f}" y="{y + ROW / 2 + 4}" text-anchor="middle" '
@@ -84,3 +90,12 @@ def diverging_bars(rows: Sequence[tuple[str, Mapping[int, int] | None]]) -> str:
 
 def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def legend_key(value: int) -> str:
+    """A small swatch of one answer's fill, as used in the bars."""
+    fill = FILLS[value]
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="18" height="12" viewBox="0 0 18 12">'
+        f'{DEFS}<rect x="0.5" y="0.5" width="17" height="11" fill="{fill}" stroke="#000"/></svg>'
+    )

@@ -35,9 +35,7 @@ def _write(output: str | None, data: str | bytes) -> None:
 
 @click.command("report")
 @click.argument("cycle_id", type=int)
-@click.option(
-    "--format", "fmt", type=click.Choice(["json", "html", "pdf", "csv"]), default="json"
-)
+@click.option("--format", "fmt", type=click.Choice(["json", "html", "pdf", "csv"]), default="json")
 @click.option("--lang", default="en_GB", help="Language of the report.")
 @click.option("--large-print", is_flag=True, help="Body text at 18 pt (html and pdf).")
 @click.option("-o", "--output", help="File to write (standard output by default).")

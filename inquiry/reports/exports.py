@@ -12,7 +12,13 @@ from ..responses.forms import LIKERT_CHOICES
 from ..responses.models import Answer, Response
 
 ANSWER_COLUMNS = (
-    "response_id", "audience", "language", "source", "submitted_on", "question_key", "theme",
+    "response_id",
+    "audience",
+    "language",
+    "source",
+    "submitted_on",
+    "question_key",
+    "theme",
     "value",
 )
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
@@ -30,9 +36,17 @@ def answers_csv(cycle_id: int) -> str:
     """One row per answer, in response then question order. Dates only, never times."""
     rows = db.session.execute(
         sa.select(
-            Response.id, Response.audience, Response.language, Response.source,
-            Response.submitted_at, Question.key, Question.theme,
-            Answer.likert, Answer.prefer_not_to_say, Answer.text, Answer.choice,
+            Response.id,
+            Response.audience,
+            Response.language,
+            Response.source,
+            Response.submitted_at,
+            Question.key,
+            Question.theme,
+            Answer.likert,
+            Answer.prefer_not_to_say,
+            Answer.text,
+            Answer.choice,
         )
         .join(Answer, Answer.response_id == Response.id)
         .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
@@ -64,6 +78,15 @@ def codebook_csv(cycle: Cycle, language: str = "en_GB") -> str:
             values = "; ".join(question.options or [])
         else:
             values = "free text"
-        rows.append((question.key, question.theme, cq.audience, question.qtype, cq.position,
-                     question.text_in(language).text, values))
+        rows.append(
+            (
+                question.key,
+                question.theme,
+                cq.audience,
+                question.qtype,
+                cq.position,
+                question.text_in(language).text,
+                values,
+            )
+        )
     return write_csv(CODEBOOK_COLUMNS, rows)

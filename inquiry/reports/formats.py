@@ -25,7 +25,11 @@ def _theme(result: ThemeResult) -> dict:
         "agree": result.agree,
         "suppressed": result.suppressed,
         "items": [
-            {"key": item.key, "counts": {str(v): item.counts[v] for v in LIKERT_VALUES}}
+            {
+                "key": item.key,
+                "counts": {str(v): item.counts[v] for v in LIKERT_VALUES},
+                "grouped": dict(item.grouped) if item.grouped is not None else None,
+            }
             for item in result.items
         ],
         "change": change,
@@ -96,6 +100,8 @@ def summary_csv(summary: CycleSummary) -> str:
         for item in t.items:
             for value in LIKERT_VALUES:
                 add(t.audience, t.theme, item.key, f"count_{value}", item.counts[value])
+            for group, count in (item.grouped or {}).items():
+                add(t.audience, t.theme, item.key, f"count_{group}", count)
     for g in summary.gaps:
         add("member_minus_peer_worker", g.theme, "", "gap_mean", g.gap)
     return write_csv(CSV_HEADER, rows)

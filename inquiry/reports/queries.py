@@ -50,7 +50,6 @@ def list_likert_layout(cycle_id: int) -> dict[tuple[str, str], list[str]]:
     return layout
 
 
-
 def _per_response_theme_sums(cycle_id: int):
     return (
         sa.select(

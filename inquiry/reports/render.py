@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ..questions.bank import THEMES
 from .aggregate import ThemeResult
-from .charts import data_uri, diverging_bars
+from .charts import data_uri, diverging_bars, legend_key
 from .summary import CycleSummary
 
 MINUS = "\u2212"
@@ -56,11 +56,22 @@ def audience_title(audience: str) -> str:
 
 
 def chart(result: ThemeResult) -> str:
-    rows = [
-        (f"Q{i}", None if item.suppressed else dict(item.counts))
-        for i, item in enumerate(result.items, start=1)
-    ]
-    return data_uri(diverging_bars(rows))
+    rows = []
+    for i, item in enumerate(result.items, start=1):
+        if not item.suppressed:
+            counts = dict(item.counts)
+        elif item.grouped_shown:
+            g = item.grouped
+            counts = {1: g["disagree"], 3: g["neutral"], 5: g["agree"]}
+        else:
+            counts = None
+        rows.append((f"Q{i}", counts))
+    return data_uri(diverging_bars(rows, _("Not shown: too few answers")))
+
+
+def likert_legend() -> list[tuple[int, str]]:
+    labels = (_("Strongly disagree"), _("Disagree"), _("Not sure"), _("Agree"), _("Strongly agree"))
+    return list(enumerate(labels, start=1))
 
 
 def stylesheet_path() -> Path:
@@ -95,5 +106,9 @@ def init_app(app: Flask) -> None:
         count_or=_count_or,
     )
     app.jinja_env.globals.update(
-        theme_title=theme_title, audience_title=audience_title, chart=chart
+        theme_title=theme_title,
+        audience_title=audience_title,
+        chart=chart,
+        likert_legend=likert_legend,
+        legend_key=lambda value: data_uri(legend_key(value)),
     )

@@ -59,7 +59,7 @@ def _results(cycle_id: int, k: int) -> list[ThemeResult]:
     )
 
 
-def _linked(cycle_id: int, previous_id: int, k: int) -> Linked:
+def _linked(cycle_id: int, previous_id: int, k: int, theme_order: list[str]) -> Linked:
     pairs = queries.list_linked_pairs(cycle_id, previous_id)
     sums = queries.list_theme_sums_for([i for pair in pairs for i in pair])
     by_theme: dict[str, list[tuple[Fraction, Fraction]]] = {}
@@ -68,7 +68,8 @@ def _linked(cycle_id: int, previous_id: int, k: int) -> Linked:
         for theme in now.keys() & before.keys():
             (c1, s1), (c0, s0) = now[theme], before[theme]
             by_theme.setdefault(theme, []).append((Fraction(s1, c1), Fraction(s0, c0)))
-    return aggregate.linked_change(dict(sorted(by_theme.items())), len(pairs), k)
+    ordered = {t: by_theme[t] for t in dict.fromkeys(theme_order) if t in by_theme}
+    return aggregate.linked_change(ordered, len(pairs), k)
 
 
 def _shuffled_quotes(cycle_id: int, key: str) -> list[Quote]:
@@ -92,7 +93,7 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
     linked = None
     if previous is not None:
         themes = aggregate.with_change(themes, _results(previous.id, k))
-        linked = _linked(cycle.id, previous.id, k)
+        linked = _linked(cycle.id, previous.id, k, [t.theme for t in themes])
     questions = {cq.question.key: cq.question.text_in(language).text for cq in cycle.questions}
     quotes_allowed = total >= k
     return CycleSummary(
