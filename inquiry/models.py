@@ -17,6 +17,7 @@ __all__ = [
     "Network",
     "Question",
     "QuestionText",
+    "QuoteApproval",
     "Response",
     "User",
     "facilitator_groups",

@@ -50,7 +50,8 @@ def diverging_bars(
     height = len(rows) * (ROW + GAP) + GAP
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" font-family="Atkinson Hyperlegible Next, sans-serif" font-size="12">',
+        f'viewBox="0 0 {WIDTH} {height}" font-size="12" '
+        'font-family="Atkinson Hyperlegible Next, sans-serif">',
         DEFS,
     ]
     for index, (label, counts) in enumerate(rows):
