@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale
 
 from .extensions import babel
@@ -14,6 +14,8 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if chosen in languages:
         return chosen
+    if not has_request_context():
+        return languages[0]
     return request.accept_languages.best_match(languages) or languages[0]
 
 

@@ -111,7 +111,7 @@ def round_2(value: Fraction) -> Decimal:
     """Round half up (away from zero) to 2 decimals, exactly."""
     sign = -1 if value < 0 else 1
     hundredths = (abs(value) * 100 + Fraction(1, 2)).__floor__()
-    return Decimal(sign * hundredths) / 100
+    return (Decimal(sign * hundredths) / 100).quantize(Decimal("0.01"))
 
 
 def percent(part: int, whole: int) -> int:

@@ -25,9 +25,7 @@ def _cycle_or_fail(cycle_id: int):
 
 def _write(output: str | None, data: str | bytes) -> None:
     if output is None or output == "-":
-        stream = click.get_binary_stream("stdout")
-        stream.write(data if isinstance(data, bytes) else data.encode())
-        stream.flush()
+        click.echo(data, nl=False)
         return
     Path(output).write_bytes(data if isinstance(data, bytes) else data.encode())
     click.echo(f"Wrote {output}", err=True)

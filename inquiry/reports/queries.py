@@ -100,11 +100,12 @@ def list_item_rows(cycle_id: int) -> list[ItemRow]:
 
 def list_linked_pairs(cycle_id: int, previous_id: int) -> list[tuple[int, int]]:
     """(response now, response before) pairs of the same audience whose self-chosen codes
-    match in full or with one part different, kept only where the match is one-to-one."""
+    match: whole codes first, then codes with one part different; a pair is kept only when
+    neither side has another candidate at that step."""
     now, before = sa.orm.aliased(LinkKey), sa.orm.aliased(LinkKey)
     r_now, r_before = sa.orm.aliased(Response), sa.orm.aliased(Response)
     rows = db.session.execute(
-        sa.select(now.response_id, before.response_id)
+        sa.select(now.response_id, before.response_id, sa.func.min(now.variant))
         .join(r_now, r_now.id == now.response_id)
         .join(before, sa.and_(before.variant == now.variant, before.digest == now.digest))
         .join(r_before, r_before.id == before.response_id)
@@ -113,18 +114,31 @@ def list_linked_pairs(cycle_id: int, previous_id: int) -> list[tuple[int, int]]:
             r_before.cycle_id == previous_id,
             r_now.audience == r_before.audience,
         )
-        .distinct()
+        .group_by(now.response_id, before.response_id)
     ).all()
+    exact = [(a, b) for a, b, variant in rows if variant == 0]
+    pairs = _one_to_one(exact)
+    taken_now = {a for a, _ in pairs}
+    taken_before = {b for _, b in pairs}
+    fuzzy = [
+        (a, b)
+        for a, b, variant in rows
+        if variant != 0 and a not in taken_now and b not in taken_before
+    ]
+    return pairs + _one_to_one(fuzzy)
+
+
+def _one_to_one(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
     partners_now: dict[int, set[int]] = {}
     partners_before: dict[int, set[int]] = {}
-    for a, b in rows:
+    for a, b in candidates:
         partners_now.setdefault(a, set()).add(b)
         partners_before.setdefault(b, set()).add(a)
-    return [
+    return sorted(
         (a, next(iter(bs)))
         for a, bs in partners_now.items()
         if len(bs) == 1 and len(partners_before[next(iter(bs))]) == 1
-    ]
+    )
 
 
 def list_theme_sums_for(response_ids: list[int]) -> dict[int, dict[str, tuple[int, int]]]:

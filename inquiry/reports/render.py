@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ..questions.bank import THEMES
 from .aggregate import ThemeResult
-from .charts import data_uri, diverging_bars, legend_key
+from .charts import data_uri, diverging_bars
 from .summary import CycleSummary
 
 MINUS = "\u2212"
@@ -110,5 +110,4 @@ def init_app(app: Flask) -> None:
         audience_title=audience_title,
         chart=chart,
         likert_legend=likert_legend,
-        legend_key=lambda value: data_uri(legend_key(value)),
     )

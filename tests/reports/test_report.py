@@ -1,0 +1,337 @@
+"""The cycle summary from a real database: the same figures in JSON, CSV, HTML and PDF,
+and never a count that small numbers would give away."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import re
+import subprocess
+
+import pytest
+import sqlalchemy as sa
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from inquiry.cycles.models import Cycle
+from inquiry.cycles.queries import list_cycle_questions
+from inquiry.cycles.services import close_cycle
+from inquiry.extensions import db
+from inquiry.reports.formats import summary_csv, summary_json
+from inquiry.reports.render import render_summary
+from inquiry.reports.summary import build_summary
+from inquiry.responses.linking import link_digests
+from inquiry.responses.models import Response
+from inquiry.responses.services import record_response
+
+from ..factories import make_group, make_open_cycle
+
+K = 5
+KEY = "test-link-key"
+
+
+def _respond(cycle, audience, answers, **kw):
+    questions = list_cycle_questions(cycle.id, audience)
+    return record_response(questions, audience=audience, language="en_GB", answers=answers, **kw)
+
+
+def _hope(cycle, values, audience="member", **kw):
+    for a, b in values:
+        answers = {}
+        if a is not None:
+            answers["hope.gives_hope" if audience == "member" else "hope.pw_members_hopeful"] = a
+        if b is not None:
+            answers["hope.others_show_way" if audience == "member" else "hope.pw_own_story"] = b
+        _respond(cycle, audience, answers, **kw)
+
+
+def _json(cycle) -> dict:
+    return summary_json(build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY))
+
+
+def _theme(data, theme, audience="member"):
+    return next(t for t in data["themes"] if t["theme"] == theme and t["audience"] == audience)
+
+
+def test_the_json_has_the_figures_worked_by_hand(ctx):
+    cycle = make_open_cycle()
+    # (5,4)->4.5, (3,pns)->3, (skip,4)->4, (2,2)->2, (4,3)->3.5, (pns,pns) not counted
+    _hope(cycle, [("5", "4"), ("3", "pns"), (None, "4"), ("2", "2"), ("4", "3"), ("pns", "pns")])
+    db.session.commit()
+    data = _json(cycle)
+    assert data["k"] == 5
+    assert data["responses"] == {"member": 6, "peer_worker": 0}
+    assert data["responses_total"] == 6
+    hope = _theme(data, "hope")
+    assert (hope["n"], hope["mean"], hope["agree"], hope["suppressed"]) == (5, 3.4, 40, False)
+    # Each item answered by 4: withheld entirely.
+    assert hope["items"][0]["counts"] == dict.fromkeys("12345")
+    assert hope["change"] is None
+    empty = _theme(data, "optimism")
+    assert (empty["n"], empty["mean"], empty["suppressed"]) == (0, None, False)
+    peer = _theme(data, "hope", "peer_worker")
+    assert peer["n"] == 0
+
+
+def test_change_gap_and_linked_change_against_the_previous_closed_cycle(ctx):
+    group = make_group()
+    before = make_open_cycle(group, title="Spring")
+    from datetime import date
+
+    people = [{"initial": c, "day": "3", "siblings": "1", "town": "x"} for c in "abcdef"]
+    for person in people:
+        _respond(before, "member", {"hope.gives_hope": "3"}, link_digests=link_digests(KEY, person))
+    close_cycle(before)
+    now = make_open_cycle(
+        group, title="Autumn", starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 20)
+    )
+    for i, person in enumerate(people):
+        # One person remembers a different town: still linked (one part may differ).
+        parts = {**person, "town": "y"} if i == 0 else person
+        _respond(
+            now,
+            "member",
+            {"hope.gives_hope": "5" if i < 3 else "4"},
+            link_digests=link_digests(KEY, parts),
+        )
+    for _ in range(5):
+        _respond(now, "peer_worker", {"hope.pw_members_hopeful": "4"})
+    db.session.commit()
+    data = _json(now)
+    assert data["cycle"]["previous"] == "Spring"
+    hope = _theme(data, "hope")
+    assert (hope["mean"], hope["agree"]) == (4.5, 100)
+    assert hope["change"] == {"mean": 1.5, "agree": 100}
+    [gap] = [g for g in data["gaps"] if g["theme"] == "hope"]
+    assert gap == {"theme": "hope", "member_mean": 4.5, "peer_worker_mean": 4.0, "gap": 0.5}
+    assert data["linked"]["linked"] == 6
+    [linked_hope] = [t for t in data["linked"]["themes"] if t["theme"] == "hope"]
+    assert linked_hope == {"theme": "hope", "n": 6, "mean_change": 1.5}
+
+
+def test_csv_matches_json_and_neutralises_formulas(ctx):
+    group = make_group(name='=HYPERLINK("http://x")')
+    cycle = make_open_cycle(group)
+    _hope(cycle, [("5", "4")] * 6)
+    db.session.commit()
+    summary = build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY)
+    rows = list(csv.DictReader(io.StringIO(summary_csv(summary))))
+    mean = next(
+        r
+        for r in rows
+        if r["theme"] == "hope" and r["audience"] == "member" and r["measure"] == "mean"
+    )
+    assert mean["value"] == "4.50" and mean["withheld"] == ""
+    peer = next(r for r in rows if r["audience"] == "peer_worker" and r["measure"] == "responses")
+    assert peer["value"] == "0"
+
+
+def _counts_in(data: dict) -> list[int]:
+    found = []
+
+    def walk(node, key=None):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("counts", "grouped", "responses") and isinstance(v, dict):
+                    found.extend(x for x in v.values() if isinstance(x, int))
+                elif k in ("n", "responses_total", "linked") and isinstance(v, int):
+                    found.append(v)
+                walk(v, k)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, key)
+
+    walk(data)
+    return found
+
+
+def _html_counts(html: str) -> list[int]:
+    page = BeautifulSoup(html, "html.parser")
+    cells = page.select(".counts td, .figures td")
+    numbers = [int(c.get_text()) for c in cells if c.get_text().strip().isdigit()]
+    for stat in page.select(".stats span"):
+        match = re.fullmatch(r"n = (\d+)", stat.get_text())
+        if match:
+            numbers.append(int(match[1]))
+    return numbers
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    members=st.lists(
+        st.lists(st.sampled_from(["1", "2", "3", "4", "5", "pns", None]), min_size=2, max_size=2),
+        max_size=12,
+    ),
+    peers=st.integers(min_value=0, max_value=6),
+    seed=st.integers(min_value=0, max_value=1000),
+)
+def test_no_report_ever_shows_a_count_below_k(ctx, members, peers, seed):
+    rng = random.Random(seed)
+    cycle = make_open_cycle()
+    try:
+        _hope(cycle, [tuple(m) for m in members])
+        _hope(
+            cycle,
+            [(rng.choice("12345"), rng.choice("12345")) for _ in range(peers)],
+            audience="peer_worker",
+        )
+        db.session.commit()
+        summary = build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY)
+        data = summary_json(summary)
+        assert not [c for c in _counts_in(data) if 0 < c < K], data
+        for row in csv.DictReader(io.StringIO(summary_csv(summary))):
+            if row["measure"] in ("responses", "n") or row["measure"].startswith("count_"):
+                assert not (row["value"].isdigit() and 0 < int(row["value"]) < K), row
+        html = render_summary(summary, "en_GB")
+        assert not [c for c in _html_counts(html) if 0 < c < K]
+    finally:
+        db.session.rollback()
+        db.session.execute(sa.delete(Response).where(Response.cycle_id == cycle.id))
+        db.session.commit()
+
+
+@pytest.fixture
+def demo_cycle(app):
+    """A closed demo cycle with a previous one: the report a facilitator would print."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    cycles = json.loads(runner.invoke(args=["cycles", "--json"]).output)
+    return next(c for c in cycles if c["title"] == "Summer 2026")["id"]
+
+
+def _pdf_text(path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_the_pdf_shows_the_same_figures_as_the_json(app, demo_cycle, tmp_path):
+    runner = app.test_cli_runner()
+    data = json.loads(runner.invoke(args=["report", str(demo_cycle), "--format", "json"]).output)
+    pdf = tmp_path / "summary.pdf"
+    result = runner.invoke(args=["report", str(demo_cycle), "--format", "pdf", "-o", str(pdf)])
+    assert result.exit_code == 0, result.output
+    text = _pdf_text(pdf)
+    assert f"{data['cycle']['group']}: {data['cycle']['title']}" in text
+    for theme in data["themes"]:
+        if theme["mean"] is not None:
+            assert f"n = {theme['n']}" in text
+            assert f"Average {theme['mean']:.2f}" in text
+            assert f"Agree {theme['agree']}%" in text
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert re.search(r"^Title:\s+Cycle summary: ", info, re.M)
+    assert re.search(r"^Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info, re.M)
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+    assert any("Atkinson" in line for line in fonts)
+
+
+def test_large_print_body_is_at_least_18pt(app, demo_cycle, tmp_path):
+    pdf = tmp_path / "large.pdf"
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["report", str(demo_cycle), "--format", "pdf", "--large-print", "-o", str(pdf)]
+    )
+    assert result.exit_code == 0, result.output
+    html = runner.invoke(
+        args=["report", str(demo_cycle), "--format", "html", "--large-print"]
+    ).output
+    assert 'class="report large-print"' in html
+    assert ".large-print{font-size:18pt}" in html
+
+
+def test_member_text_cannot_make_the_pdf_fetch_anything(app, tmp_path):
+    import http.server
+    import threading
+
+    hits = []
+
+    class Canary(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Canary)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_port
+    hostile = (
+        f'<img src="http://127.0.0.1:{port}/img"><link rel="attachment" '
+        f'href="file:///etc/passwd"><style>@import "http://127.0.0.1:{port}/css";</style>'
+    )
+    with app.app_context():
+        from inquiry.responses.models import Answer, QuoteApproval
+
+        cycle = make_open_cycle()
+        for _ in range(5):
+            response = _respond(
+                cycle,
+                "member",
+                {"open.anything_else": hostile, "hope.gives_hope": "4"},
+                may_quote=True,
+            )
+            text_answer = next(a for a in response.answers if a.qtype == "text")
+            db.session.add(QuoteApproval(answer_id=text_answer.id, text=hostile))
+        db.session.commit()
+        cycle_id = cycle.id
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 10
+    pdf = tmp_path / "hostile.pdf"
+    result = app.test_cli_runner().invoke(
+        args=["report", str(cycle_id), "--format", "pdf", "-o", str(pdf)]
+    )
+    server.shutdown()
+    server.server_close()
+    assert result.exit_code == 0, result.output
+    assert hits == []
+    attachments = subprocess.run(
+        ["pdfdetach", "-list", str(pdf)], check=True, capture_output=True, text=True
+    ).stdout
+    assert attachments.strip().startswith("0 embedded files")
+    assert "img src=" in _pdf_text(pdf)  # shown as the text it is
+
+
+def test_export_writes_one_row_per_answer_and_a_codebook(app, tmp_path):
+    with app.app_context():
+        cycle = make_open_cycle()
+        _respond(
+            cycle,
+            "member",
+            {"hope.gives_hope": "pns", "open.anything_else": "=1+1", "shared_aims.know_aims": "4"},
+        )
+        db.session.commit()
+        cycle_id = cycle.id
+    out = tmp_path / "answers.csv"
+    result = app.test_cli_runner().invoke(args=["export", str(cycle_id), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [r["question_key"] for r in rows] == [
+        "shared_aims.know_aims",
+        "hope.gives_hope",
+        "open.anything_else",
+    ]
+    assert [r["value"] for r in rows] == ["4", "prefer_not_to_say", "'=1+1"]
+    assert set(rows[0]) == {
+        "response_id",
+        "audience",
+        "language",
+        "source",
+        "submitted_on",
+        "question_key",
+        "theme",
+        "value",
+    }
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", rows[0]["submitted_on"])
+    codebook = list(csv.DictReader(io.StringIO((tmp_path / "answers.codebook.csv").read_text())))
+    know = next(r for r in codebook if r["question_key"] == "shared_aims.know_aims")
+    assert know["type"] == "likert" and "5=Strongly agree" in know["values"]
