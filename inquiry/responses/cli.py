@@ -18,4 +18,39 @@ def purge_drafts_command() -> None:
     click.echo(f"Deleted {removed} expired drafts.")
 
 
-COMMANDS = (purge_drafts_command,)
+@click.command("import-responses")
+@click.argument("cycle_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_responses_command(cycle_id: int, file: str) -> None:
+    """Import answers from a CSV with the columns of `inquiry export`: all or nothing."""
+    from pathlib import Path
+
+    from sqlalchemy.exc import IntegrityError
+
+    from ..cycles.queries import get_cycle
+    from .imports import import_responses
+
+    cycle = get_cycle(cycle_id)
+    if cycle is None:
+        raise click.ClickException(f"There is no cycle {cycle_id}.")
+    try:
+        result = import_responses(cycle, Path(file).read_bytes())
+        if not result.errors:
+            db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise click.ClickException(
+            "Nothing was imported: this file has been imported into this cycle before."
+        ) from error
+    if result.errors:
+        db.session.rollback()
+        for line in result.errors[:200]:
+            click.echo(line, err=True)
+        if len(result.errors) > 200:
+            click.echo(f"... and {len(result.errors) - 200} more problems.", err=True)
+        raise click.ClickException("Nothing was imported. Fix the lines above and try again.")
+    click.echo(f"Imported {result.responses} responses with {result.answers} answers.")
+
+
+COMMANDS = (purge_drafts_command, import_responses_command)

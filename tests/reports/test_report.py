@@ -335,3 +335,77 @@ def test_export_writes_one_row_per_answer_and_a_codebook(app, tmp_path):
     codebook = list(csv.DictReader(io.StringIO((tmp_path / "answers.codebook.csv").read_text())))
     know = next(r for r in codebook if r["question_key"] == "shared_aims.know_aims")
     assert know["type"] == "likert" and "5=Strongly agree" in know["values"]
+
+
+def _cli(app, *args):
+    return app.test_cli_runner().invoke(args=[str(a) for a in args])
+
+
+def test_export_then_import_gives_an_identical_report(app, tmp_path):
+    with app.app_context():
+        network_group = make_group()
+        source = make_open_cycle(network_group)
+        rng = random.Random(7)
+        for i in range(30):
+            audience = "member" if i < 24 else "peer_worker"
+            questions = list_cycle_questions(source.id, audience)
+            answers = {}
+            for cq in questions:
+                if cq.qtype == "likert" and rng.random() < 0.9:
+                    answers[cq.question.key] = rng.choice(["1", "2", "3", "4", "5", "pns"])
+                elif cq.qtype == "text" and rng.random() < 0.3:
+                    answers[cq.question.key] = rng.choice(["=SUM(A1)", "More walks", "-ok"])
+            _respond(source, audience, answers, source="paper" if i % 3 else "web")
+        target = make_open_cycle(make_group(network_group.network))
+        db.session.commit()
+        source_id, target_id = source.id, target.id
+    out = tmp_path / "answers.csv"
+    assert _cli(app, "export", source_id, "-o", out).exit_code == 0
+    result = _cli(app, "import-responses", target_id, out)
+    assert result.exit_code == 0, result.output
+    assert "Imported 30 responses" in result.output
+    first = json.loads(_cli(app, "report", source_id).output)
+    second = json.loads(_cli(app, "report", target_id).output)
+    for data in (first, second):
+        del data["cycle"]
+    assert first == second
+    again = _cli(app, "export", target_id, "-o", tmp_path / "again.csv")
+    assert again.exit_code == 0
+    strip = [line.split(",", 1)[1] for line in out.read_text().splitlines()]
+    strip_again = [
+        line.split(",", 1)[1] for line in (tmp_path / "again.csv").read_text().splitlines()
+    ]
+    assert strip == strip_again
+    # The same file twice is refused, and changes nothing.
+    twice = _cli(app, "import-responses", target_id, out)
+    assert twice.exit_code != 0 and "imported into this cycle before" in twice.output
+    assert json.loads(_cli(app, "report", target_id).output)["responses_total"] == 30
+
+
+def test_a_bad_file_imports_nothing_and_names_every_bad_line(app, tmp_path):
+    with app.app_context():
+        cycle_id = make_open_cycle().id
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "response_id,audience,language,source,submitted_on,question_key,theme,value\n"
+        "a,member,en_GB,paper,2026-11-20,hope.gives_hope,hope,4\n"
+        "a,member,en_GB,paper,2026-11-20,hope.others_show_way,hope,7\n"
+        "b,visitor,en_GB,paper,2026-11-20,hope.gives_hope,hope,4\n"
+        "c,member,en_GB,paper,20/11/2026,hope.gives_hope,hope,4\n"
+        "d,member,en_GB,paper,2026-11-20,no.such_question,,4\n"
+        "a,member,en_GB,paper,2026-11-20,hope.gives_hope,hope,5\n"
+    )
+    result = _cli(app, "import-responses", cycle_id, bad)
+    assert result.exit_code != 0
+    assert "Line 3: value must be 1 to 5" in result.output
+    assert "Line 4: audience must be member or peer_worker" in result.output
+    assert "Line 5: submitted_on must be a date" in result.output
+    assert "Line 6: 'no.such_question' is not a question for member" in result.output
+    assert "Line 7: response a answers hope.gives_hope twice" in result.output
+    assert "Nothing was imported" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    result = _cli(app, "import-responses", cycle_id, binary)
+    assert result.exit_code != 0 and "not UTF-8" in result.output
