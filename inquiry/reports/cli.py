@@ -36,9 +36,10 @@ def _write(output: str | None, data: str | bytes) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "html", "pdf", "csv"]), default="json")
 @click.option("--lang", default="en_GB", help="Language of the report.")
 @click.option("--large-print", is_flag=True, help="Body text at 18 pt (html and pdf).")
+@click.option("--easy-read", is_flag=True, help="One page for the wall (html and pdf).")
 @click.option("-o", "--output", help="File to write (standard output by default).")
 @with_appcontext
-def report_command(cycle_id, fmt, lang, large_print, output) -> None:
+def report_command(cycle_id, fmt, lang, large_print, easy_read, output) -> None:
     """The cycle summary, with every figure from too few responses withheld."""
     cycle = _cycle_or_fail(cycle_id)
     summary = build_summary(cycle, lang, current_app.config["LINK_KEY"])
@@ -47,13 +48,17 @@ def report_command(cycle_id, fmt, lang, large_print, output) -> None:
     elif fmt == "csv":
         data = summary_csv(summary)
     elif fmt == "html":
-        data = render_summary(summary, lang, large_print=large_print, standalone=True)
+        data = render_summary(
+            summary, lang, large_print=large_print, easy_read=easy_read, standalone=True
+        )
     else:
         from .pdf import render_pdf
 
         if output is None:
             raise click.ClickException("Give a file for the PDF with -o FILE.pdf")
-        data = render_pdf(render_summary(summary, lang, large_print=large_print))
+        data = render_pdf(
+            render_summary(summary, lang, large_print=large_print, easy_read=easy_read)
+        )
     _write(output, data)
 
 

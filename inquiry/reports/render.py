@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale, format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..questions.bank import THEMES
 from .aggregate import ThemeResult
@@ -69,6 +70,37 @@ def chart(result: ThemeResult) -> str:
     return data_uri(diverging_bars(rows, _("Not shown: too few answers")))
 
 
+EASY_STATEMENTS = {
+    "shared_aims": _l("We know what the group is for"),
+    "negotiated_agenda": _l("We have a say in what the group does"),
+    "communication": _l("We can speak up and people listen"),
+    "learning_organisation": _l("Things change when we speak up"),
+    "mutual_support": _l("We help each other"),
+    "wider_community": _l("The group helps us do things outside it"),
+    "hope": _l("The group gives us hope"),
+    "optimism": _l("We look forward to what is next"),
+    "self_esteem": _l("We feel good about ourselves"),
+    "empowerment": _l("We feel able to make our own choices"),
+}
+
+
+def easy_statement(theme: str) -> str:
+    return str(EASY_STATEMENTS.get(theme) or theme_title(theme))
+
+
+def in_ten(agree_percent: int) -> int:
+    """Agree as "n in 10", rounded half up."""
+    return (agree_percent + 5) // 10
+
+
+def trend(change_points: int) -> str:
+    if change_points >= 10:
+        return _("More people agree than last time")
+    if change_points <= -10:
+        return _("Fewer people agree than last time")
+    return _("About the same as last time")
+
+
 def likert_legend() -> list[tuple[int, str]]:
     labels = (_("Strongly disagree"), _("Disagree"), _("Not sure"), _("Agree"), _("Strongly agree"))
     return list(enumerate(labels, start=1))
@@ -79,13 +111,19 @@ def stylesheet_path() -> Path:
 
 
 def render_summary(
-    summary: CycleSummary, language: str, *, large_print: bool = False, standalone: bool = False
+    summary: CycleSummary,
+    language: str,
+    *,
+    large_print: bool = False,
+    easy_read: bool = False,
+    standalone: bool = False,
 ) -> str:
-    """The summary document; standalone carries its stylesheet inside (for a saved file)."""
+    """The summary document (or its one-page easy-read version); standalone carries its
+    stylesheet inside, for a saved file."""
     css = stylesheet_path()
     with force_locale(language):
         return render_template(
-            "reports/document.html",
+            "reports/easy_read.html" if easy_read else "reports/document.html",
             s=summary,
             large_print=large_print,
             stylesheet=css.as_uri(),
@@ -110,4 +148,7 @@ def init_app(app: Flask) -> None:
         audience_title=audience_title,
         chart=chart,
         likert_legend=likert_legend,
+        easy_statement=easy_statement,
+        in_ten=in_ten,
+        trend=trend,
     )

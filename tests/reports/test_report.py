@@ -409,3 +409,17 @@ def test_a_bad_file_imports_nothing_and_names_every_bad_line(app, tmp_path):
     binary.write_bytes(b"\xff\xfe\x00garbage")
     result = _cli(app, "import-responses", cycle_id, binary)
     assert result.exit_code != 0 and "not UTF-8" in result.output
+
+
+def test_easy_read_is_one_page_of_big_plain_numbers(app, demo_cycle, tmp_path):
+    pdf = tmp_path / "wall.pdf"
+    result = _cli(app, "report", demo_cycle, "--format", "pdf", "--easy-read", "-o", pdf)
+    assert result.exit_code == 0, result.output
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M)
+    text = _pdf_text(pdf)
+    data = json.loads(_cli(app, "report", demo_cycle).output)
+    hope = next(t for t in data["themes"] if t["theme"] == "hope" and t["audience"] == "member")
+    assert f"{(hope['agree'] + 5) // 10} in 10" in text
+    assert "The group gives us hope" in text
+    assert "mean" not in text.lower()  # no jargon on the wall
