@@ -53,4 +53,39 @@ def import_responses_command(cycle_id: int, file: str) -> None:
     click.echo(f"Imported {result.responses} responses with {result.answers} answers.")
 
 
-COMMANDS = (purge_drafts_command, import_responses_command)
+@click.command("quotes")
+@click.argument("cycle_id", type=int)
+@with_appcontext
+def quotes_command(cycle_id: int) -> None:
+    """Free-text answers from people who agreed to be quoted, for approval."""
+    from .queries import list_quotable_answers
+
+    for answer_id, key, text, approved in list_quotable_answers(cycle_id):
+        mark = "approved" if approved is not None else "waiting"
+        click.echo(f"{answer_id:>6}  {mark:<8}  {key}: {approved or text}")
+
+
+@click.command("approve-quote")
+@click.argument("answer_id", type=int)
+@click.option("--text", help="The words to show, if they should be shortened or redacted.")
+@with_appcontext
+def approve_quote_command(answer_id: int, text: str | None) -> None:
+    """Approve one answer for the summary's quotes (optionally redacted)."""
+    from .services import NotQuotable, approve_quote
+
+    try:
+        approve_quote(answer_id, text)
+    except NotQuotable as error:
+        raise click.ClickException(
+            f"Answer {answer_id} is not free text from someone who agreed to be quoted."
+        ) from error
+    db.session.commit()
+    click.echo(f"Approved answer {answer_id}.")
+
+
+COMMANDS = (
+    purge_drafts_command,
+    import_responses_command,
+    quotes_command,
+    approve_quote_command,
+)

@@ -32,3 +32,23 @@ def get_response_by_token(submission_token: str) -> Response | None:
 
 def get_response_by_receipt(digest: str) -> Response | None:
     return db.session.scalar(sa.select(Response).filter_by(receipt_digest=digest))
+
+
+def list_quotable_answers(cycle_id: int) -> list[tuple[int, str, str, str | None]]:
+    """(answer id, question key, text, approved text or None) from people who agreed."""
+    from ..cycles.models import CycleQuestion
+    from ..questions.models import Question
+    from .models import Answer, QuoteApproval
+
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(Answer.id, Question.key, Answer.text, QuoteApproval.text)
+            .join(Response, Response.id == Answer.response_id)
+            .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
+            .join(Question, Question.id == CycleQuestion.question_id)
+            .outerjoin(QuoteApproval, QuoteApproval.answer_id == Answer.id)
+            .where(Answer.cycle_id == cycle_id, Answer.qtype == "text", Response.may_quote)
+            .order_by(Answer.id)
+        )
+    ]

@@ -140,3 +140,23 @@ def delete_expired_drafts() -> int:
     """Remove reflections nobody came back to; returns how many."""
     result = db.session.execute(sa.delete(Draft).where(Draft.expires_at <= utcnow()))
     return result.rowcount or 0
+
+
+class NotQuotable(ValueError):
+    """The answer is not free text from someone who agreed to be quoted."""
+
+
+def approve_quote(answer_id: int, text: str | None = None, user_id: int | None = None):
+    """Approve a free-text answer for the summary, perhaps redacted; returns the approval."""
+    from .models import QuoteApproval
+
+    answer = db.session.get(Answer, answer_id)
+    if answer is None or answer.qtype != "text" or not answer.response.may_quote:
+        raise NotQuotable(answer_id)
+    approval = db.session.get(QuoteApproval, answer_id) or QuoteApproval(answer_id=answer_id)
+    approval.text = (text if text is not None else answer.text).strip()
+    approval.approved_by_id = user_id
+    approval.approved_at = utcnow()
+    db.session.add(approval)
+    db.session.flush()
+    return approval

@@ -424,3 +424,32 @@ def test_easy_read_is_one_page_of_big_plain_numbers(app, demo_cycle, tmp_path):
     assert "The group gives us hope" in text
     for jargon in ("average", "theme", "suppress", "n = "):
         assert jargon not in text.lower()  # no jargon on the wall
+
+
+def test_quotes_need_consent_approval_and_k_responses(app):
+    from inquiry.reports.queries import list_approved_quotes
+    from inquiry.responses.services import NotQuotable, approve_quote
+
+    with app.app_context():
+        cycle = make_open_cycle()
+        said = {}
+        for i in range(4):
+            r = _respond(cycle, "member", {"open.anything_else": f"Words {i}"}, may_quote=i < 3)
+            said[i] = next(a.id for a in r.answers)
+        db.session.commit()
+        approve_quote(said[0])
+        approve_quote(said[1], "Words [name removed]")
+        with pytest.raises(NotQuotable):
+            approve_quote(said[3])  # did not agree to be quoted
+        db.session.commit()
+        assert len(list_approved_quotes(cycle.id)) == 2
+        small = _json(cycle)
+        assert small["quotes"] == []  # only 4 responses: fewer than k
+        _respond(cycle, "peer_worker", {})
+        db.session.commit()
+        quotes = _json(cycle)["quotes"]
+        assert sorted(q["text"] for q in quotes) == ["Words 0", "Words [name removed]"]
+        assert all(set(q) == {"question", "text"} for q in quotes)  # no date, no audience
+        html = render_summary(build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY), "en_GB")
+        assert "Words [name removed]" in html and "Words 1" not in html
+        assert "Words 2" not in html  # agreed, but not approved
