@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from ..cycles.queries import get_cycle
 from .exports import answers_csv, codebook_csv
 from .formats import summary_csv, summary_json
-from .render import render_summary
+from .render import render_rollup, render_summary
 from .summary import build_summary
 
 
@@ -75,4 +75,34 @@ def export_command(cycle_id, output) -> None:
     _write(str(codebook), codebook_csv(cycle))
 
 
-COMMANDS = (report_command, export_command)
+@click.command("rollup")
+@click.argument("network_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["csv", "html", "pdf"]), default="csv")
+@click.option("--round", "rounded", is_flag=True, help="Round counts to the nearest 5.")
+@click.option("-o", "--output", help="File to write (standard output by default).")
+@with_appcontext
+def rollup_command(network_id, fmt, rounded, output) -> None:
+    """Every group's latest closed cycle side by side, and the network overall."""
+    from ..extensions import db
+    from ..groups.models import Network
+    from .rollup import build_rollup, rollup_csv
+
+    network = db.session.get(Network, network_id)
+    if network is None:
+        raise click.ClickException(f"There is no network {network_id}.")
+    rollup = build_rollup(network, rounded=rounded)
+    if fmt == "csv":
+        _write(output, rollup_csv(rollup))
+        return
+    html = render_rollup(rollup, standalone=fmt == "html")
+    if fmt == "html":
+        _write(output, html)
+        return
+    from .pdf import render_pdf
+
+    if output is None:
+        raise click.ClickException("Give a file for the PDF with -o FILE.pdf")
+    _write(output, render_pdf(html))
+
+
+COMMANDS = (report_command, export_command, rollup_command)

@@ -131,6 +131,17 @@ def render_summary(
         )
 
 
+def render_rollup(rollup, language: str = "en_GB", *, standalone: bool = False) -> str:
+    css = stylesheet_path()
+    with force_locale(language):
+        return render_template(
+            "reports/rollup.html",
+            r=rollup,
+            stylesheet=css.as_uri(),
+            inline_css=css.read_text() if standalone else None,
+        )
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         mean=_mean,

@@ -9,6 +9,7 @@ import json
 import random
 import re
 import subprocess
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -453,3 +454,34 @@ def test_quotes_need_consent_approval_and_k_responses(app):
         html = render_summary(build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY), "en_GB")
         assert "Words [name removed]" in html and "Words 1" not in html
         assert "Words 2" not in html  # agreed, but not approved
+
+
+def test_rollup_sets_groups_side_by_side_and_withholds_small_ones(app, tmp_path):
+    from inquiry.reports.rollup import build_rollup, rollup_csv, round_to_5
+
+    with app.app_context():
+        big = make_group(name="Big group")
+        small = make_group(big.network, name="Small group")
+        for group, people in ((big, 12), (small, 3)):
+            cycle = make_open_cycle(group)
+            _hope(cycle, [("4", "5")] * people)
+            close_cycle(cycle)
+        db.session.commit()
+        rollup = build_rollup(big.network)
+        by_label = {c.label: c for c in rollup.columns}
+        assert by_label["Big group"].results[("member", "hope")].n == 12
+        assert by_label["Big group"].results[("member", "hope")].mean == Decimal("4.50")
+        assert by_label["Small group"].results[("member", "hope")].n is None
+        assert by_label["Small group"].responses is None
+        overall = by_label[big.network.name].results[("member", "hope")]
+        assert (overall.n, overall.mean, overall.agree) == (15, Decimal("4.50"), 100)
+        rows = list(csv.DictReader(io.StringIO(rollup_csv(rollup))))
+        assert all(not (r["n"].isdigit() and 0 < int(r["n"]) < K) for r in rows)
+        rounded = build_rollup(big.network, rounded=True)
+        assert {c.label: c.responses for c in rounded.columns}[big.network.name] == 15
+        assert [round_to_5(v) for v in (None, 0, 5, 7, 8, 12, 13)] == [None, 0, 5, 5, 10, 10, 15]
+        network_id = big.network.id
+    pdf = tmp_path / "rollup.pdf"
+    assert _cli(app, "rollup", network_id, "--format", "pdf", "-o", pdf).exit_code == 0
+    text = _pdf_text(pdf)
+    assert "Big group" in text and "fewer than 5" in text
