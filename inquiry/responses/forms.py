@@ -130,6 +130,10 @@ class AboutForm(BaseForm):
             SelectChoice("yes", _l("Yes, you may quote my words. Do not use my name.")),
             SelectChoice("no", _l("No, do not quote my words")),
         ],
+        description=_l(
+            "If you say yes, the group may see some of your words in its summary, "
+            "without your name."
+        ),
         validators=[Optional()],
     )
     initial = StringField(
@@ -161,11 +165,11 @@ class AboutForm(BaseForm):
         parts = [self.initial, self.day, self.siblings, self.town]
         given = [f for f in parts if f.raw_data and f.raw_data[0].strip()]
         if given and len(given) < len(parts):
-            for field in parts:
-                if field not in given:
-                    field.errors = list(field.errors) + [
-                        _l("Fill in all 4 parts of your code, or leave them all empty")
-                    ]
+            # One message, on the first part still empty: that is where to carry on.
+            missing = next(field for field in parts if field not in given)
+            missing.errors = list(missing.errors) + [
+                _l("Fill in all 4 parts of your code, or leave them all empty")
+            ]
             ok = False
         return ok
 

@@ -191,7 +191,8 @@ def test_a_partial_code_asks_for_all_four_parts(client, cycle):
     start(client, cycle.active_code("member"))
     refused = answer_page(client, 7, {"initial": "M", "day": "12"})
     page = check_page(refused)
-    assert error_summary(page) == ["Fill in all 4 parts of your code, or leave them all empty"] * 2
+    assert error_summary(page) == ["Fill in all 4 parts of your code, or leave them all empty"]
+    assert page.select_one(".error-summary a")["href"] == "#siblings"
     bad = check_page(
         answer_page(client, 7, {"initial": "MM", "day": "40", "siblings": "x", "town": "L"})
     )
