@@ -62,6 +62,7 @@ translations: install-test ## Extract, update and compile the message catalogs
 
 bench: install-test ## Run the benchmarks in bench/ and append to bench/RESULTS.md
 	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/report_time.py
 
 clean: ## Remove .venv and caches (keeps instance/ and its data)
 	rm -rf $(VENV) tests/.npm .pytest_cache .ruff_cache
