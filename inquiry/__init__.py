@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def configure_extensions(app: Flask) -> None:
     from . import i18n, models  # noqa: F401 - the whole schema, for Alembic
     from .core import database, errors, security, templating
-    from .extensions import csrf, db, limiter, migrate
+    from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
@@ -30,6 +30,12 @@ def configure_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    from .accounts.queries import load_session_user
+
+    login_manager.user_loader(load_session_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -40,9 +46,17 @@ def configure_extensions(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .cycles.views import bp as cycles_bp
+    from .groups.views import bp as groups_bp
+    from .reports.views import bp as reports_bp
     from .responses.views import bp as responses_bp
 
     app.register_blueprint(responses_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(groups_bp, url_prefix="/workspace")
+    app.register_blueprint(cycles_bp, url_prefix="/workspace")
+    app.register_blueprint(reports_bp, url_prefix="/workspace")
 
 
 def configure_cli(app: Flask) -> None:

@@ -62,3 +62,22 @@ def make_closed_cycle(group: Group | None = None, **overrides) -> Cycle:
     close_cycle(cycle)
     db.session.commit()
     return cycle
+
+
+PASSWORD = "correct horse battery staple 9"
+
+
+def make_user(role: str = "facilitator", network: Network | None = None, groups=(), **overrides):
+    from inquiry.accounts.models import User
+
+    user = User(
+        email=overrides.pop("email", f"user{next(_seq)}@example.org"),
+        role=role,
+        network_id=network.id if network else None,
+        **overrides,
+    )
+    user.set_password(PASSWORD)
+    user.groups = list(groups)
+    db.session.add(user)
+    db.session.commit()
+    return user

@@ -33,8 +33,17 @@ class User(CreatedMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(20))
     network_id: Mapped[int | None] = mapped_column(sa.ForeignKey("network.id"))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session's user id: signing out bumps it, so copied cookies stop working.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     groups = db.relationship("Group", secondary=facilitator_groups)
+
+    # Flask-Login
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = _hasher.hash(password)

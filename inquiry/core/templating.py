@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from flask import Flask, url_for
+from flask_babel import gettext as _
 
 from ..responses.forms import LIKERT_CHOICES, PREFER_NOT_TO_SAY, field_name
 
@@ -18,6 +19,10 @@ def answer_label(question, value: str, language: str) -> str:
         labels = question.text_in(language).option_labels or question.options or []
         return dict(zip(question.options or [], labels, strict=False)).get(value, value)
     return value
+
+
+def state_label(state: str) -> str:
+    return {"draft": _("Draft"), "open": _("Open"), "closed": _("Closed")}.get(state, state)
 
 
 def init_app(app: Flask) -> None:
@@ -39,5 +44,6 @@ def init_app(app: Flask) -> None:
         static_url=static_url,
         field_name=field_name,
         answer_label=answer_label,
+        state_label=state_label,
         PREFER_NOT_TO_SAY=PREFER_NOT_TO_SAY,
     )

@@ -54,3 +54,15 @@ def list_cycles_with_counts() -> list[tuple[Cycle, dict[str, int]]]:
         .order_by(Cycle.id)
     )
     return [(c, counts.get(c.id, {})) for c in cycles]
+
+
+def count_responses_by_cycle(cycle_ids: list[int]) -> dict[int, int]:
+    """Responses per cycle, for the given cycles."""
+    if not cycle_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Response.cycle_id, sa.func.count())
+        .where(Response.cycle_id.in_(cycle_ids))
+        .group_by(Response.cycle_id)
+    )
+    return {cycle_id: n for cycle_id, n in rows}

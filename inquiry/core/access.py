@@ -1,0 +1,49 @@
+"""The one rule for what a signed-in person may see. Outside it, everything is a 404."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from ..cycles.models import Cycle
+from ..extensions import db
+from ..groups.models import Group
+
+
+def _scope(user):
+    """A condition on Group for the groups this user may see."""
+    if user.role == "admin":
+        return sa.true()
+    if user.role == "coordinator":
+        return Group.network_id == user.network_id
+    return Group.id.in_([g.id for g in user.groups])
+
+
+def list_visible_groups(user=None) -> list[Group]:
+    """The groups a person may see, by name."""
+    user = user or current_user
+    return list(db.session.scalars(sa.select(Group).where(_scope(user)).order_by(Group.name)))
+
+
+def can_see_group(group: Group, user=None) -> bool:
+    user = user or current_user
+    if user.role == "admin":
+        return True
+    if user.role == "coordinator":
+        return group.network_id == user.network_id
+    return any(g.id == group.id for g in user.groups)
+
+
+def get_group_or_404(group_id: int) -> Group:
+    group = db.session.get(Group, group_id)
+    if group is None or not can_see_group(group):
+        abort(404)
+    return group
+
+
+def get_cycle_or_404(cycle_id: int) -> Cycle:
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None or not can_see_group(cycle.group):
+        abort(404)
+    return cycle

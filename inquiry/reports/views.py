@@ -1,0 +1,84 @@
+"""Summaries and exports for signed-in people, through the one access rule."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import login_required
+
+from ..core.access import get_cycle_or_404
+from .exports import answers_csv, codebook_csv
+from .formats import summary_csv, summary_json
+from .render import render_summary
+from .summary import build_summary
+
+bp = Blueprint("reports", __name__)
+
+
+def _summary(cycle_id: int):
+    cycle = get_cycle_or_404(cycle_id)
+    language = request.args.get("lang", "en_GB")
+    if language not in current_app.config["LANGUAGES"]:
+        abort(404)
+    return cycle, build_summary(cycle, language, current_app.config["LINK_KEY"]), language
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/summary")
+@login_required
+def summary_page(cycle_id: int):
+    cycle, summary, _language = _summary(cycle_id)
+    return render_template("reports/page.html", cycle=cycle, s=summary)
+
+
+@bp.route("/cycles/<int:cycle_id>/summary.pdf")
+@login_required
+def summary_pdf(cycle_id: int):
+    from .pdf import render_pdf
+
+    cycle, summary, language = _summary(cycle_id)
+    variant = request.args.get("variant", "")
+    if variant not in ("", "large-print", "easy-read"):
+        abort(404)
+    html = render_summary(
+        summary, language, large_print=variant == "large-print", easy_read=variant == "easy-read"
+    )
+    name = f"summary-{cycle.id}{'-' + variant if variant else ''}.pdf"
+    return _download(render_pdf(html), "application/pdf", name)
+
+
+@bp.route("/cycles/<int:cycle_id>/summary.json")
+@login_required
+def summary_json_file(cycle_id: int):
+    cycle, summary, _language = _summary(cycle_id)
+    body = json.dumps(summary_json(summary), indent=2, ensure_ascii=False)
+    return _download(body, "application/json", f"summary-{cycle.id}.json")
+
+
+@bp.route("/cycles/<int:cycle_id>/summary.csv")
+@login_required
+def summary_csv_file(cycle_id: int):
+    cycle, summary, _language = _summary(cycle_id)
+    return _download(summary_csv(summary), "text/csv", f"summary-{cycle.id}.csv")
+
+
+@bp.route("/cycles/<int:cycle_id>/answers.csv")
+@login_required
+def answers_file(cycle_id: int):
+    cycle = get_cycle_or_404(cycle_id)
+    return _download(answers_csv(cycle.id), "text/csv", f"answers-{cycle.id}.csv")
+
+
+@bp.route("/cycles/<int:cycle_id>/codebook.csv")
+@login_required
+def codebook_file(cycle_id: int):
+    cycle = get_cycle_or_404(cycle_id)
+    return _download(codebook_csv(cycle), "text/csv", f"codebook-{cycle.id}.csv")

@@ -1,0 +1,59 @@
+"""One access rule, tried as a matrix: every role, its own group and someone else's."""
+
+from __future__ import annotations
+
+import pytest
+
+from .accounts.test_login import sign_in
+from .factories import make_group, make_network, make_open_cycle, make_user
+
+PAGES = [
+    "/workspace/cycles/{id}",
+    "/workspace/cycles/{id}/summary",
+    "/workspace/cycles/{id}/summary.pdf?variant=easy-read",
+    "/workspace/cycles/{id}/summary.json",
+    "/workspace/cycles/{id}/summary.csv",
+    "/workspace/cycles/{id}/answers.csv",
+    "/workspace/cycles/{id}/codebook.csv",
+]
+
+
+@pytest.fixture
+def world(app):
+    """Network A (groups A1, A2) and network B (group B1), and one person of each role."""
+    with app.app_context():
+        net_a, net_b = make_network(name="A"), make_network(name="B")
+        a1, a2 = make_group(net_a, name="A1"), make_group(net_a, name="A2")
+        b1 = make_group(net_b, name="B1")
+        cycles = {g.name: make_open_cycle(g).id for g in (a1, a2, b1)}
+        users = {
+            "admin": make_user("admin").email,
+            "coordinator": make_user("coordinator", net_a).email,
+            "facilitator": make_user("facilitator", net_a, [a1]).email,
+        }
+    return cycles, users
+
+
+SEES = {
+    "admin": {"A1", "A2", "B1"},
+    "coordinator": {"A1", "A2"},
+    "facilitator": {"A1"},
+}
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator", "facilitator", None])
+def test_every_workspace_page_obeys_the_access_rule(app, world, role):
+    cycles, users = world
+    client = app.test_client()
+    if role:
+        assert sign_in(client, users[role]).status_code == 302
+    home = client.get("/workspace/").get_data(as_text=True)
+    for group, cycle_id in cycles.items():
+        for page in PAGES:
+            response = client.get(page.format(id=cycle_id))
+            expected = 302 if role is None else 200 if group in SEES[role] else 404
+            assert response.status_code == expected, (role, group, page)
+            if expected == 404:
+                assert group not in response.get_data(as_text=True)
+        if role:
+            assert (f">{group}<" in home) == (group in SEES[role]), (role, group)
