@@ -54,7 +54,10 @@ def app(tmp_path_factory):
         upgrade(directory=str(Path(app.root_path) / "migrations"))
         sync_bank()
         db.session.commit()
-    return app
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # close pooled connections before the interpreter does
 
 
 @pytest.fixture(autouse=True)
