@@ -1,0 +1,60 @@
+"""The facilitator's workspace in a real browser: axe-core at 1280x800 and 360x740."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ..factories import PASSWORD, make_user
+from .test_walk import assert_no_axe_violations
+
+
+@pytest.fixture
+def demo(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    cycles = json.loads(runner.invoke(args=["cycles", "--json"]).output)
+    with app.app_context():
+        from inquiry.extensions import db
+        from inquiry.groups.models import Group
+
+        group = db.session.query(Group).filter_by(name="Craft Café").one()
+        make_user("facilitator", group.network, [group], email="wall@example.org")
+    return next(c for c in cycles if c["group"] == "Craft Café" and c["title"] == "Summer 2026")
+
+
+def _fits(page, width: int) -> None:
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= width, f"{page.url} is {wide}px wide on a {width}px screen"
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (360, 740)], ids=["wide", "phone"])
+def test_a_facilitator_signs_in_and_reads_a_summary(
+    demo, open_page, axe_source, artifacts, viewport
+):
+    width, height = viewport
+    page = open_page(viewport={"width": width, "height": height}, bypass_csp=True)
+    page.goto("/sign-in")
+    assert_no_axe_violations(page, axe_source, "sign in")
+    page.get_by_label("Email address").fill("wall@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/workspace/")
+    assert page.get_by_role("heading", name="Craft Café").is_visible()
+    assert page.get_by_role("heading", name="Hearing Voices Group").count() == 0
+    assert_no_axe_violations(page, axe_source, "workspace home")
+    _fits(page, width)
+    page.screenshot(path=artifacts / f"{width}-workspace-home.png", full_page=True)
+    page.get_by_role("link", name="Summer 2026").click()
+    assert_no_axe_violations(page, axe_source, "cycle page")
+    _fits(page, width)
+    page.screenshot(path=artifacts / f"{width}-workspace-cycle.png", full_page=True)
+    page.get_by_role("link", name="Read the summary").click()
+    assert page.get_by_role("heading", name="Craft Café: Summer 2026").is_visible()
+    assert_no_axe_violations(page, axe_source, "summary page")
+    page.screenshot(path=artifacts / f"{width}-workspace-summary.png", full_page=True)
+    _fits(page, width)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/sign-in")
+    assert page.get_by_text("You have signed out.").is_visible()
