@@ -295,6 +295,10 @@ def test_member_pages_reflow_at_320px_and_with_text_at_200_percent(cycle, open_p
     def text_size(percent: int) -> None:
         sizes = {"standard": 16 * percent // 100, "fixed": 13 * percent // 100}
         cdp.send("Page.setFontSizes", {"fontSizes": sizes})
+        # Let the page lay itself out again before anything is measured.
+        page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
 
     def measure(where: str) -> dict:
         found = page.evaluate(WIDER_THAN_VIEWPORT)
