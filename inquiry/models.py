@@ -1,6 +1,7 @@
 """Every model, imported once so the metadata (and Alembic) sees the whole schema."""
 
 from .accounts.models import User, facilitator_groups
+from .core.audit import AuditEvent
 from .cycles.models import Cycle, CycleQuestion, JoinCode
 from .groups.models import Group, Network
 from .questions.models import Question, QuestionText
@@ -8,6 +9,7 @@ from .responses.models import Answer, Draft, LinkKey, QuoteApproval, Response
 
 __all__ = [
     "Answer",
+    "AuditEvent",
     "Cycle",
     "CycleQuestion",
     "Draft",

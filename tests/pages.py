@@ -32,16 +32,24 @@ def check_page(response) -> BeautifulSoup:
     return page
 
 
-def form_fields(page: BeautifulSoup, action: str | None = None) -> dict[str, str]:
+def form_fields(page: BeautifulSoup, action: str | None = None) -> dict:
     """The values a browser would send from the page's form, as it stands."""
-    form = page.find("form", action=action) if action else page.find("form")
-    data = {}
+    scope = page.find("main") or page
+    form = page.find("form", action=action) if action else scope.find("form")
+    data: dict = {}
+    for select in form.find_all("select"):
+        chosen = select.find("option", selected=True) or select.find("option")
+        if chosen is not None:
+            data[select["name"]] = chosen.get("value", chosen.get_text())
     for field in form.find_all(["input", "textarea"]):
         name = field.get("name")
         if not name:
             continue
         kind = field.get("type", "text")
-        if kind in ("radio", "checkbox"):
+        if kind == "checkbox":
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(field.get("value", "on"))
+        elif kind == "radio":
             if field.has_attr("checked"):
                 data[name] = field.get("value", "on")
         elif field.name == "textarea":

@@ -21,6 +21,13 @@ def answer_label(question, value: str, language: str) -> str:
     return value
 
 
+def language_name(code: str) -> str:
+    """A language's name in that language, e.g. "polski" for pl."""
+    from babel import Locale
+
+    return Locale.parse(code).display_name or code
+
+
 def state_label(state: str) -> str:
     return {"draft": _("Draft"), "open": _("Open"), "closed": _("Closed")}.get(state, state)
 
@@ -45,5 +52,6 @@ def init_app(app: Flask) -> None:
         field_name=field_name,
         answer_label=answer_label,
         state_label=state_label,
+        language_name=language_name,
         PREFER_NOT_TO_SAY=PREFER_NOT_TO_SAY,
     )

@@ -20,13 +20,18 @@ def create_cycle(
     starts_on: date,
     ends_on: date,
     questions: dict[str, list[Question]] | None = None,
+    *,
+    strict: bool = False,
 ) -> Cycle:
-    """A draft cycle asking the given questions (the whole built-in bank by default)."""
+    """A draft cycle asking the given questions; without `strict`, an audience given no
+    questions gets the whole built-in bank."""
     cycle = Cycle(group_id=group_id, title=title, starts_on=starts_on, ends_on=ends_on)
     db.session.add(cycle)
     for audience in AUDIENCES:
-        chosen = (questions or {}).get(audience) or list_builtin_questions(audience)
-        for position, question in enumerate(chosen, start=1):
+        chosen = (questions or {}).get(audience)
+        if not chosen and not strict:
+            chosen = list_builtin_questions(audience)
+        for position, question in enumerate(chosen or [], start=1):
             cycle.questions.append(
                 CycleQuestion(
                     question_id=question.id,
@@ -71,3 +76,11 @@ def close_cycle(cycle: Cycle) -> None:
     cycle.state = "closed"
     cycle.closed_at = utcnow()
     db.session.flush()
+
+
+def questions_of(cycle: Cycle) -> dict[str, list[Question]]:
+    """A cycle's questions by audience, in order: the starting point of the next cycle."""
+    chosen: dict[str, list[Question]] = {a: [] for a in AUDIENCES}
+    for cq in sorted(cycle.questions, key=lambda q: q.position):
+        chosen[cq.audience].append(cq.question)
+    return chosen

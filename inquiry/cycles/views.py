@@ -1,25 +1,205 @@
-"""A cycle in the workspace: its codes, links and summaries."""
+"""A cycle in the workspace: set it up, open and close it, get its code into the room."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
-from flask_login import login_required
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-from ..core.access import get_cycle_or_404
-from ..reports.queries import count_responses
+from ..core import audit
+from ..core.access import get_cycle_or_404, get_group_or_404
+from ..core.models import AUDIENCES
+from ..extensions import db
+from ..questions.models import Question
+from ..questions.queries import list_builtin_questions
+from ..reports.queries import count_responses, get_latest_cycle
+from . import services
+from .forms import ConfirmForm, CycleForm
 
 bp = Blueprint("cycles", __name__)
+
+
+def _join_links(cycle) -> dict[str, str | None]:
+    return {
+        audience: url_for("reflect.join", code=code, _external=True) if code else None
+        for audience in AUDIENCES
+        for code in [cycle.active_code(audience)]
+    }
 
 
 @bp.route("/cycles/<int:cycle_id>")
 @login_required
 def show(cycle_id: int):
     cycle = get_cycle_or_404(cycle_id)
-    links = {
-        audience: url_for("reflect.join", code=code, _external=True) if code else None
-        for audience in ("member", "peer_worker")
-        for code in [cycle.active_code(audience)]
-    }
+    counts = count_responses(cycle.id)
     return render_template(
-        "cycles/show.html", cycle=cycle, links=links, counts=count_responses(cycle.id)
+        "cycles/show.html",
+        cycle=cycle,
+        links=_join_links(cycle),
+        counts=counts,
+        frozen=sum(counts.values()) > 0,
+        form=ConfirmForm(),
+    )
+
+
+def _question_choices(audience: str) -> list[tuple[str, str]]:
+    return [(q.key, q.text_in("en_GB").text) for q in list_builtin_questions(audience)]
+
+
+@bp.route("/groups/<int:group_id>/cycles/new", methods=["GET", "POST"])
+@login_required
+def new(group_id: int):
+    group = get_group_or_404(group_id)
+    source_id = request.args.get("from", type=int)
+    source = get_cycle_or_404(source_id) if source_id else get_latest_cycle(group.id)
+    if source is not None and source.group_id != group.id:
+        abort(404)
+    form = CycleForm()
+    form.member_questions.choices = _question_choices("member")
+    form.peer_worker_questions.choices = _question_choices("peer_worker")
+    if request.method == "GET":
+        # Copying the previous cycle is the default, so cycles compare like with like.
+        chosen = services.questions_of(source) if source else {}
+        for audience, field in (
+            ("member", form.member_questions),
+            ("peer_worker", form.peer_worker_questions),
+        ):
+            field.data = [q.key for q in chosen.get(audience, [])] or [
+                key for key, _text in field.choices
+            ]
+    if form.validate_on_submit():
+        by_key = {q.key: q for a in AUDIENCES for q in list_builtin_questions(a)}
+        previous = services.questions_of(source) if source else {}
+        questions: dict[str, list[Question]] = {}
+        for audience, keys in (
+            ("member", form.member_questions.data),
+            ("peer_worker", form.peer_worker_questions.data),
+        ):
+            # The group's own questions from the cycle copied come along as they were.
+            own = [q for q in previous.get(audience, []) if not q.is_builtin]
+            questions[audience] = [by_key[k] for k in keys if k in by_key] + own
+        cycle = services.create_cycle(
+            group.id,
+            form.title.data,
+            form.starts_on.data,
+            form.ends_on.data,
+            questions,
+            strict=True,
+        )
+        audit.record("created", cycle, current_user.id)
+        db.session.commit()
+        flash(_("Cycle created. Open it when the group is ready to answer."))
+        return redirect(url_for(".show", cycle_id=cycle.id))
+    return render_template(
+        "cycles/form.html", form=form, group=group, source=source
+    ), 400 if form.errors else 200
+
+
+def _change_state(cycle_id: int, change, action: str, message: str):
+    cycle = get_cycle_or_404(cycle_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not change(cycle):
+        abort(409)
+    audit.record(action, cycle, current_user.id)
+    db.session.commit()
+    flash(message)
+    return redirect(url_for(".show", cycle_id=cycle.id))
+
+
+@bp.route("/cycles/<int:cycle_id>/open", methods=["POST"])
+@login_required
+def open_(cycle_id: int):
+    def change(cycle):
+        if cycle.state != "draft":
+            return False
+        services.open_cycle(cycle)
+        return True
+
+    return _change_state(cycle_id, change, "opened", _("The cycle is open. Share its codes."))
+
+
+@bp.route("/cycles/<int:cycle_id>/close", methods=["POST"])
+@login_required
+def close(cycle_id: int):
+    def change(cycle):
+        if cycle.state != "open":
+            return False
+        services.close_cycle(cycle)
+        return True
+
+    return _change_state(cycle_id, change, "closed", _("The cycle is closed."))
+
+
+@bp.route("/cycles/<int:cycle_id>/codes/<audience>/replace", methods=["POST"])
+@login_required
+def replace_code(cycle_id: int, audience: str):
+    if audience not in AUDIENCES:
+        abort(404)
+
+    def change(cycle):
+        if not cycle.is_open:
+            return False
+        services.issue_code(cycle, audience)
+        return True
+
+    return _change_state(
+        cycle_id, change, "replaced_code", _("New code made. The old code no longer works.")
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/room")
+@login_required
+def room(cycle_id: int):
+    cycle = get_cycle_or_404(cycle_id)
+    audience = request.args.get("audience", "member")
+    if audience not in AUDIENCES or not cycle.is_open:
+        abort(404)
+    return render_template(
+        "cycles/room.html",
+        cycle=cycle,
+        audience=audience,
+        code=cycle.active_code(audience),
+        link=_join_links(cycle)[audience],
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/poster.pdf")
+@login_required
+def poster(cycle_id: int):
+    from ..reports.pdf import render_pdf
+    from ..reports.render import stylesheet_path
+    from .poster import qr_data_uri
+
+    cycle = get_cycle_or_404(cycle_id)
+    audience = request.args.get("audience", "member")
+    if audience not in AUDIENCES or not cycle.is_open:
+        abort(404)
+    link = _join_links(cycle)[audience]
+    html = render_template(
+        "cycles/poster.html",
+        cycle=cycle,
+        audience=audience,
+        code=cycle.active_code(audience),
+        link=link,
+        qr=qr_data_uri(link),
+        home=url_for("reflect.home", _external=True),
+        stylesheet=stylesheet_path().as_uri(),
+    )
+    audit.record("printed", cycle, current_user.id, f"poster {audience}")
+    db.session.commit()
+    return Response(
+        render_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="poster-{cycle.id}.pdf"'},
     )

@@ -1,12 +1,16 @@
-"""The workspace's front page: the groups a person looks after."""
+"""The workspace's front page and the groups a person looks after."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.access import list_visible_groups
+from ..core.access import get_group_or_404, list_visible_groups
 from ..cycles.queries import count_responses_by_cycle
+from ..extensions import db
+from . import services
+from .forms import GroupForm
 
 bp = Blueprint("groups", __name__)
 
@@ -17,3 +21,59 @@ def home():
     groups = list_visible_groups()
     counts = count_responses_by_cycle([c.id for g in groups for c in g.cycles])
     return render_template("groups/home.html", groups=groups, counts=counts, user=current_user)
+
+
+def _form(group=None) -> GroupForm:
+    form = GroupForm(obj=group)
+    form.default_language.choices = [(code, code) for code in current_app.config["LANGUAGES"]]
+    return form
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+@login_required
+def new():
+    network_id = current_user.network_id
+    if network_id is None:
+        abort(404)  # an admin without a network creates groups with the command line
+    form = _form()
+    if form.validate_on_submit():
+        try:
+            group = services.create_group(
+                current_user,
+                network_id,
+                form.name.data,
+                form.description.data or "",
+                form.default_language.data,
+            )
+        except services.GroupError as error:
+            form.name.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(_("Group created."))
+            return redirect(url_for("groups.home", _anchor=f"group-{group.id}"))
+    return render_template("groups/form.html", form=form, group=None), (400 if form.errors else 200)
+
+
+@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(group_id: int):
+    group = get_group_or_404(group_id)
+    form = _form(group)
+    if form.validate_on_submit():
+        try:
+            services.update_group(
+                current_user,
+                group,
+                form.name.data,
+                form.description.data or "",
+                form.default_language.data,
+            )
+        except services.GroupError as error:
+            form.name.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(_("Changes saved."))
+            return redirect(url_for("groups.home", _anchor=f"group-{group.id}"))
+    return render_template("groups/form.html", form=form, group=group), (
+        400 if form.errors else 200
+    )

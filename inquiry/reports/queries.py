@@ -174,3 +174,13 @@ def list_approved_quotes(cycle_id: int) -> list[tuple[int, str, str]]:
         .where(Answer.cycle_id == cycle_id, Response.may_quote.is_(True))
     )
     return [(i, k, t) for i, k, t in rows]
+
+
+def get_latest_cycle(group_id: int) -> Cycle | None:
+    """The group's most recent cycle, in any state."""
+    return db.session.scalar(
+        sa.select(Cycle)
+        .filter_by(group_id=group_id)
+        .order_by(Cycle.starts_on.desc(), Cycle.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,54 @@
+"""Who did what, and when. Never what members said, never the codes they typed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .models import UTCDateTime, utcnow
+
+ACTIONS = (
+    "created",
+    "edited",
+    "opened",
+    "closed",
+    "replaced_code",
+    "exported",
+    "printed",
+    "deleted",
+)
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "action IN (" + ", ".join(f"'{a}'" for a in ACTIONS) + ")", name="action_valid"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(sa.String(20))
+    object_type: Mapped[str] = mapped_column(sa.String(30))
+    object_id: Mapped[int | None]
+    detail: Mapped[str] = mapped_column(sa.String(200), default="")
+
+
+def record(action: str, obj, user_id: int | None, detail: str = "") -> None:
+    """Note an action on an object (a model instance with an id)."""
+    db.session.add(
+        AuditEvent(
+            action=action,
+            object_type=type(obj).__tablename__,
+            object_id=obj.id,
+            user_id=user_id,
+            detail=detail[:200],
+        )
+    )

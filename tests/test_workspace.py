@@ -1,0 +1,142 @@
+"""The facilitator's workspace: groups, cycles, codes and posters, through the test client."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date
+
+import sqlalchemy as sa
+
+from inquiry.core.audit import AuditEvent
+from inquiry.cycles.models import Cycle
+from inquiry.extensions import db
+
+from .accounts.test_login import sign_in
+from .factories import make_group, make_open_cycle, make_user
+from .pages import check_page, error_summary, form_fields, parse
+
+
+def _facilitator(app):
+    with app.app_context():
+        group = make_group(name="Allotment")
+        make_user("facilitator", group.network, [group], email="f@example.org")
+        return group.id
+
+
+def _signed_in(app, client):
+    group_id = _facilitator(app)
+    assert sign_in(client, "f@example.org").status_code == 302
+    return group_id
+
+
+def _post(client, url, data=None, page_url=None):
+    page = parse(client.get(page_url or url))
+    fields = (
+        form_fields(page, url)
+        if page.find("form", action=url)
+        else {"csrf_token": page.find("input", attrs={"name": "csrf_token"})["value"]}
+    )
+    return client.post(url, data={**fields, **(data or {})})
+
+
+def test_a_facilitator_adds_a_group_they_then_run(app, client):
+    _signed_in(app, client)
+    check_page(client.get("/workspace/groups/new"))
+    empty = _post(client, "/workspace/groups/new", {"name": " "})
+    assert empty.status_code == 400
+    assert error_summary(check_page(empty)) == ["Enter the name of the group"]
+    taken = _post(client, "/workspace/groups/new", {"name": "allotment"})
+    assert error_summary(check_page(taken)) == ["There is already a group with that name"]
+    made = _post(client, "/workspace/groups/new", {"name": "Choir", "description": "We sing"})
+    assert made.status_code == 302
+    home = check_page(client.get("/workspace/"))
+    assert [h.get_text() for h in home.select("section h2")] == ["Allotment", "Choir"]
+
+
+def test_a_new_cycle_copies_the_last_ones_questions_then_opens_and_closes(app, client):
+    group_id = _signed_in(app, client)
+    with app.app_context():
+        from inquiry.cycles.services import create_cycle
+        from inquiry.questions.queries import list_builtin_questions
+
+        member = list_builtin_questions("member")[:3]
+        peer = list_builtin_questions("peer_worker")[:2]
+        keys = [q.key for q in member] + [q.key for q in peer]
+        create_cycle(
+            group_id,
+            "Spring",
+            date(2026, 3, 1),
+            date(2026, 3, 20),
+            {"member": member, "peer_worker": peer},
+            strict=True,
+        )
+        db.session.commit()
+    url = f"/workspace/groups/{group_id}/cycles/new"
+    page = check_page(client.get(url))
+    checked = [i["value"] for i in page.select("input[type=checkbox][checked]")]
+    assert checked == keys
+    bad = _post(
+        client, url, {"title": "Summer", "starts_on": "2026-07-01", "ends_on": "2026-06-01"}
+    )
+    assert error_summary(check_page(bad)) == ["The last day must be on or after the first day"]
+    data = {
+        **form_fields(page),
+        "title": "Summer",
+        "starts_on": "2026-06-01",
+        "ends_on": "2026-06-30",
+    }
+    made = client.post(url, data=data)
+    assert made.status_code == 302, error_summary(parse(made))
+    cycle_url = made.headers["Location"]
+    cycle_id = int(re.search(r"/cycles/(\d+)", cycle_url)[1])
+    with app.app_context():
+        cycle = db.session.get(Cycle, cycle_id)
+        assert cycle.state == "draft" and len(cycle.questions) == 5
+    opened = _post(client, f"/workspace/cycles/{cycle_id}/open", page_url=cycle_url)
+    assert opened.status_code == 302
+    shown = check_page(client.get(cycle_url))
+    codes = [c.get_text() for c in shown.select(".code")]
+    assert len(codes) == 2 and all(len(c) == 6 for c in codes)
+    assert client.get(f"/j/{codes[0]}").status_code == 302
+    replaced = _post(
+        client, f"/workspace/cycles/{cycle_id}/codes/member/replace", page_url=cycle_url
+    )
+    assert replaced.status_code == 302
+    assert client.get(f"/j/{codes[0]}").status_code == 404
+    room = check_page(client.get(f"/workspace/cycles/{cycle_id}/room"))
+    new_code = room.select_one(".room-code").get_text()
+    assert new_code != codes[0] and client.get(f"/j/{new_code}").status_code == 302
+    closed = _post(client, f"/workspace/cycles/{cycle_id}/close", page_url=cycle_url)
+    assert closed.status_code == 302
+    assert client.get(f"/j/{new_code}").status_code == 404
+    again = _post(client, f"/workspace/cycles/{cycle_id}/close", page_url=cycle_url)
+    assert again.status_code == 409
+    with app.app_context():
+        actions = db.session.scalars(
+            sa.select(AuditEvent.action)
+            .where(AuditEvent.object_type == "cycle")
+            .order_by(AuditEvent.id)
+        ).all()
+        assert actions == ["created", "opened", "replaced_code", "closed"]
+
+
+def test_the_poster_has_the_code_the_link_and_a_qr_code(app, client, tmp_path):
+    group_id = _signed_in(app, client)
+    with app.app_context():
+        from inquiry.groups.models import Group
+
+        cycle = make_open_cycle(db.session.get(Group, group_id))
+        cycle_id, code = cycle.id, cycle.active_code("member")
+    response = client.get(f"/workspace/cycles/{cycle_id}/poster.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pdf = tmp_path / "poster.pdf"
+    pdf.write_bytes(response.data)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert code in text and f"/j/{code}" not in text  # the link is in the QR code
+    assert "http://localhost/" in text  # the address to type the code at
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M)
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
