@@ -140,3 +140,48 @@ def test_the_poster_has_the_code_the_link_and_a_qr_code(app, client, tmp_path):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Pages:\s+1$", info, re.M)
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
+
+
+def test_paper_answers_are_typed_in_one_screen_each(app, client, tmp_path):
+    from inquiry.responses.models import Response
+
+    group_id = _signed_in(app, client)
+    with app.app_context():
+        from inquiry.groups.models import Group
+
+        cycle_id = make_open_cycle(db.session.get(Group, group_id)).id
+    url = f"/workspace/cycles/{cycle_id}/paper/member"
+    page = check_page(client.get(url))
+    data = {
+        **form_fields(page),
+        "q-shared_aims-know_aims": "5",
+        "q-hope-gives_hope": "0",
+        "q-open-anything_else": "More tea",
+        "may_quote": "y",
+    }
+    bad = client.post(url, data={**data, "q-communication-listened_to": "7"})
+    assert bad.status_code == 400
+    assert error_summary(check_page(bad)) == [
+        "Type a number from 1 to 5, 0 for “rather not say”, or leave it empty"
+    ]
+    saved = client.post(url, data=data)
+    assert saved.status_code == 302
+    again = client.post(url, data=data)  # the same sheet sent twice
+    assert again.status_code == 302
+    with app.app_context():
+        [response] = db.session.scalars(sa.select(Response)).all()
+        assert (response.source, response.may_quote) == ("paper", True)
+        values = {(a.likert, a.prefer_not_to_say) for a in response.answers if a.qtype == "likert"}
+        assert values == {(None, True), (5, False)}
+        assert len(response.answers) == 3
+    fresh = check_page(client.get(url))
+    assert "Paper response saved" in fresh.get_text()
+    pdf = client.get(f"/workspace/cycles/{cycle_id}/paper/member.pdf")
+    assert pdf.status_code == 200
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(pdf.data)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "I know what our group is for." in text
+    assert "Strongly agree" in text and "Do not write your name" in text

@@ -203,3 +203,82 @@ def poster(cycle_id: int):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="poster-{cycle.id}.pdf"'},
     )
+
+
+def _paper_questions(cycle, audience):
+    from .queries import list_cycle_questions
+
+    if audience not in AUDIENCES:
+        abort(404)
+    return list_cycle_questions(cycle.id, audience)
+
+
+@bp.route("/cycles/<int:cycle_id>/paper/<audience>", methods=["GET", "POST"])
+@login_required
+def paper_entry(cycle_id: int, audience: str):
+    import uuid
+
+    from ..responses.paper import paper_answers, paper_form
+    from ..responses.queries import get_response_by_token
+    from ..responses.services import record_response
+
+    cycle = get_cycle_or_404(cycle_id)
+    questions = _paper_questions(cycle, audience)
+    if not cycle.is_open or not questions:
+        abort(404)  # answers arrive only while the cycle is open, on paper as on phones
+    language = cycle.group.default_language
+    form = paper_form(questions, language, request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        form.submission_token.data = str(uuid.uuid4())
+    if request.method == "POST" and form.validate():
+        token = form.submission_token.data
+        if get_response_by_token(token) is None:
+            record_response(
+                questions,
+                audience=audience,
+                language=language,
+                answers=paper_answers(form, questions),
+                source="paper",
+                may_quote=form.may_quote.data,
+                submission_token=token,
+            )
+            db.session.commit()
+        flash(_("Paper response saved. Enter the next one."))
+        return redirect(url_for(".paper_entry", cycle_id=cycle.id, audience=audience))
+    return render_template(
+        "cycles/paper_entry.html",
+        cycle=cycle,
+        audience=audience,
+        form=form,
+        questions=questions,
+        counts=count_responses(cycle.id),
+    ), 400 if form.errors else 200
+
+
+@bp.route("/cycles/<int:cycle_id>/paper/<audience>.pdf")
+@login_required
+def paper_pdf(cycle_id: int, audience: str):
+    from flask_babel import force_locale
+
+    from ..reports.pdf import render_pdf
+    from ..reports.render import stylesheet_path
+
+    cycle = get_cycle_or_404(cycle_id)
+    questions = _paper_questions(cycle, audience)
+    language = cycle.group.default_language
+    with force_locale(language):
+        html = render_template(
+            "cycles/paper.html",
+            cycle=cycle,
+            audience=audience,
+            questions=questions,
+            language=language,
+            stylesheet=stylesheet_path().as_uri(),
+        )
+    audit.record("printed", cycle, current_user.id, f"paper {audience}")
+    db.session.commit()
+    return Response(
+        render_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="paper-{cycle.id}-{audience}.pdf"'},
+    )

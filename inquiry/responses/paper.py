@@ -1,0 +1,72 @@
+"""Typing in answers given on paper: one screen per response, keyboard only."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..core.forms import BaseForm, clean_text
+from .forms import PREFER_NOT_TO_SAY, TEXT_LIMIT, field_name
+
+# On paper forms people tick 1-5; 0 stands for "I'd rather not say".
+PAPER_LIKERT = {"1": "1", "2": "2", "3": "3", "4": "4", "5": "5", "0": PREFER_NOT_TO_SAY}
+
+
+def _likert_value(form, field):
+    if field.data and field.data not in PAPER_LIKERT:
+        raise ValidationError(
+            _l("Type a number from 1 to 5, 0 for “rather not say”, or leave it empty")
+        )
+
+
+def paper_form(questions, language: str, formdata=None) -> BaseForm:
+    """One field per question of the audience, in the cycle's order."""
+    fields = {
+        "submission_token": HiddenField(validators=[DataRequired(), Length(36, 36)]),
+        "may_quote": BooleanField(_l("They ticked “yes, you may quote my words”")),
+    }
+    for cq in questions:
+        text = cq.question.text_in(language).text
+        name = field_name(cq.question.key)
+        if cq.qtype == "likert":
+            fields[name] = StringField(
+                text, filters=[clean_text], validators=[Optional(), _likert_value]
+            )
+        elif cq.qtype == "text":
+            fields[name] = TextAreaField(
+                text,
+                filters=[clean_text],
+                validators=[
+                    Optional(),
+                    Length(max=TEXT_LIMIT, message=_l("Keep this to 5,000 characters or fewer")),
+                ],
+            )
+        else:
+            options = ", ".join(cq.question.options or [])
+            fields[name] = StringField(
+                text,
+                description=options,
+                filters=[clean_text],
+                validators=[Optional(), _choice(cq.question.options or [])],
+            )
+    return type("PaperForm", (BaseForm,), fields)(formdata=formdata)
+
+
+def _choice(options):
+    def check(form, field):
+        if field.data and field.data not in options:
+            raise ValidationError(_l("Type one of the options shown"))
+
+    return check
+
+
+def paper_answers(form, questions) -> dict[str, str]:
+    """The answers typed, by question key, as the reflection stores them."""
+    answers = {}
+    for cq in questions:
+        value = form[field_name(cq.question.key)].data
+        if not value:
+            continue
+        answers[cq.question.key] = PAPER_LIKERT[value] if cq.qtype == "likert" else value
+    return answers
