@@ -15,6 +15,20 @@ PAGES = [
     "/workspace/cycles/{id}/summary.csv",
     "/workspace/cycles/{id}/answers.csv",
     "/workspace/cycles/{id}/codebook.csv",
+    "/workspace/cycles/{id}/room",
+    "/workspace/cycles/{id}/room?audience=peer_worker",
+    "/workspace/cycles/{id}/poster.pdf",
+    "/workspace/cycles/{id}/paper/member",
+    "/workspace/cycles/{id}/paper/peer_worker.pdf",
+    "/workspace/groups/{group}/edit",
+    "/workspace/groups/{group}/cycles/new",
+]
+# Changes are POSTs: each must be refused (404) outside the person's groups.
+POSTS = [
+    "/workspace/cycles/{id}/close",
+    "/workspace/cycles/{id}/codes/member/replace",
+    "/workspace/cycles/{id}/paper/member",
+    "/workspace/groups/{group}/edit",
 ]
 
 
@@ -25,7 +39,7 @@ def world(app):
         net_a, net_b = make_network(name="A"), make_network(name="B")
         a1, a2 = make_group(net_a, name="A1"), make_group(net_a, name="A2")
         b1 = make_group(net_b, name="B1")
-        cycles = {g.name: make_open_cycle(g).id for g in (a1, a2, b1)}
+        cycles = {g.name: (make_open_cycle(g).id, g.id) for g in (a1, a2, b1)}
         users = {
             "admin": make_user("admin").email,
             "coordinator": make_user("coordinator", net_a).email,
@@ -48,12 +62,26 @@ def test_every_workspace_page_obeys_the_access_rule(app, world, role):
     if role:
         assert sign_in(client, users[role]).status_code == 302
     home = client.get("/workspace/").get_data(as_text=True)
-    for group, cycle_id in cycles.items():
+    token = None
+    if role:
+        from bs4 import BeautifulSoup
+
+        token = BeautifulSoup(home, "html.parser").find("input", attrs={"name": "csrf_token"})[
+            "value"
+        ]
+    for group, (cycle_id, group_id) in cycles.items():
         for page in PAGES:
-            response = client.get(page.format(id=cycle_id))
+            response = client.get(page.format(id=cycle_id, group=group_id))
             expected = 302 if role is None else 200 if group in SEES[role] else 404
             assert response.status_code == expected, (role, group, page)
             if expected == 404:
                 assert group not in response.get_data(as_text=True)
         if role:
             assert (f">{group}<" in home) == (group in SEES[role]), (role, group)
+            for url in POSTS:
+                if group in SEES[role]:
+                    continue  # the changes themselves are tested in test_workspace.py
+                response = client.post(
+                    url.format(id=cycle_id, group=group_id), data={"csrf_token": token}
+                )
+                assert response.status_code == 404, (role, group, url)
