@@ -1,6 +1,7 @@
 """Every model, imported once so the metadata (and Alembic) sees the whole schema."""
 
 from .accounts.models import User, facilitator_groups
+from .actions.models import Action
 from .core.audit import AuditEvent
 from .cycles.models import Cycle, CycleQuestion, JoinCode
 from .groups.models import Group, Network
@@ -8,6 +9,7 @@ from .questions.models import Question, QuestionText
 from .responses.models import Answer, Draft, LinkKey, QuoteApproval, Response
 
 __all__ = [
+    "Action",
     "Answer",
     "AuditEvent",
     "Cycle",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from .accounts.test_login import sign_in
-from .factories import make_group, make_network, make_open_cycle, make_user
+from .factories import make_closed_cycle, make_group, make_network, make_open_cycle, make_user
 
 PAGES = [
     "/workspace/cycles/{id}",
@@ -23,6 +25,8 @@ PAGES = [
     "/workspace/groups/{group}/edit",
     "/workspace/groups/{group}/cycles/new",
 ]
+# Pages of a closed cycle (actions are agreed after the meeting that discussed it).
+CLOSED_PAGES = ["/workspace/cycles/{closed}/actions"]
 # Changes are POSTs: each must be refused (404) outside the person's groups.
 POSTS = [
     "/workspace/cycles/{id}/close",
@@ -39,7 +43,12 @@ def world(app):
         net_a, net_b = make_network(name="A"), make_network(name="B")
         a1, a2 = make_group(net_a, name="A1"), make_group(net_a, name="A2")
         b1 = make_group(net_b, name="B1")
-        cycles = {g.name: (make_open_cycle(g).id, g.id) for g in (a1, a2, b1)}
+        cycles = {}
+        for g in (a1, a2, b1):
+            closed = make_closed_cycle(
+                g, title="Before", starts_on=date(2026, 1, 1), ends_on=date(2026, 1, 31)
+            )
+            cycles[g.name] = (make_open_cycle(g).id, g.id, closed.id)
         users = {
             "admin": make_user("admin").email,
             "coordinator": make_user("coordinator", net_a).email,
@@ -69,9 +78,9 @@ def test_every_workspace_page_obeys_the_access_rule(app, world, role):
         token = BeautifulSoup(home, "html.parser").find("input", attrs={"name": "csrf_token"})[
             "value"
         ]
-    for group, (cycle_id, group_id) in cycles.items():
-        for page in PAGES:
-            response = client.get(page.format(id=cycle_id, group=group_id))
+    for group, (cycle_id, group_id, closed_id) in cycles.items():
+        for page in PAGES + CLOSED_PAGES:
+            response = client.get(page.format(id=cycle_id, group=group_id, closed=closed_id))
             expected = 302 if role is None else 200 if group in SEES[role] else 404
             assert response.status_code == expected, (role, group, page)
             if expected == 404:

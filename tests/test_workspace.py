@@ -185,3 +185,66 @@ def test_paper_answers_are_typed_in_one_screen_each(app, client, tmp_path):
     ).stdout
     assert "I know what our group is for." in text
     assert "Strongly agree" in text and "Do not write your name" in text
+
+
+def test_actions_agreed_after_a_cycle_reach_members_and_the_next_summary(app, client):
+    import json
+
+    from inquiry.cycles.services import close_cycle
+
+    group_id = _signed_in(app, client)
+    with app.app_context():
+        from inquiry.groups.models import Group
+
+        group = db.session.get(Group, group_id)
+        before = make_open_cycle(
+            group, title="Spring", starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 20)
+        )
+        close_cycle(before)
+        now = make_open_cycle(
+            group, title="Summer", starts_on=date(2026, 6, 1), ends_on=date(2026, 6, 20)
+        )
+        db.session.commit()
+        before_id, now_id, code = before.id, now.id, now.active_code("member")
+    url = f"/workspace/cycles/{before_id}/actions"
+    empty = _post(client, url, {"what": ""})
+    assert error_summary(check_page(empty)) == ["Enter what the group agreed to do"]
+    for what in ("Meet in the warmer room", "Invite the allotment group"):
+        assert (
+            _post(client, url, {"what": what, "who": "Sam", "theme": "wider_community"}).status_code
+            == 302
+        )
+    page = check_page(client.get(url))
+    first_form = page.select("main form")[0]
+    review = first_form["action"]
+    assert (
+        _post(
+            client, review, {"status": "done", "status_note": "Since May"}, page_url=url
+        ).status_code
+        == 302
+    )
+    # Members see them on the next reflection's start page.
+    member = app.test_client()
+    start = check_page(member.get(f"/j/{code}", follow_redirects=True))
+    text = start.get_text(" ", strip=True)
+    assert "You said, we did" in text
+    assert "Meet in the warmer room: Done (Since May)" in text
+    assert "Invite the allotment group: Not reviewed yet" in text
+    # ... and the next summary reports how they went.
+    data = json.loads(app.test_cli_runner().invoke(args=["report", str(now_id)]).output)
+    assert data["actions"] == [
+        {
+            "what": "Meet in the warmer room",
+            "theme": "wider_community",
+            "status": "done",
+            "note": "Since May",
+        },
+        {
+            "what": "Invite the allotment group",
+            "theme": "wider_community",
+            "status": "planned",
+            "note": "",
+        },
+    ]
+    # Actions belong to closed cycles only.
+    assert client.get(f"/workspace/cycles/{now_id}/actions").status_code == 404

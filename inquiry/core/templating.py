@@ -28,6 +28,12 @@ def language_name(code: str) -> str:
     return Locale.parse(code).display_name or code
 
 
+def action_status(status: str) -> str:
+    from ..actions.forms import STATUS_LABELS
+
+    return str(STATUS_LABELS.get(status, status))
+
+
 def state_label(state: str) -> str:
     return {"draft": _("Draft"), "open": _("Open"), "closed": _("Closed")}.get(state, state)
 
@@ -52,6 +58,7 @@ def init_app(app: Flask) -> None:
         field_name=field_name,
         answer_label=answer_label,
         state_label=state_label,
+        action_status=action_status,
         language_name=language_name,
         PREFER_NOT_TO_SAY=PREFER_NOT_TO_SAY,
     )

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..core import audit
 from ..core.access import get_cycle_or_404, get_group_or_404
@@ -21,7 +22,7 @@ from ..core.models import AUDIENCES
 from ..extensions import db
 from ..questions.models import Question
 from ..questions.queries import list_builtin_questions
-from ..reports.queries import count_responses, get_latest_cycle
+from ..reports.queries import count_responses, get_latest_cycle, get_previous_closed_cycle
 from . import services
 from .forms import ConfirmForm, CycleForm
 
@@ -48,11 +49,12 @@ def show(cycle_id: int):
         counts=counts,
         frozen=sum(counts.values()) > 0,
         form=ConfirmForm(),
+        previous=get_previous_closed_cycle(cycle),
     )
 
 
-def _question_choices(audience: str) -> list[tuple[str, str]]:
-    return [(q.key, q.text_in("en_GB").text) for q in list_builtin_questions(audience)]
+def _question_choices(audience: str) -> list[SelectChoice]:
+    return [SelectChoice(q.key, q.text_in("en_GB").text) for q in list_builtin_questions(audience)]
 
 
 @bp.route("/groups/<int:group_id>/cycles/new", methods=["GET", "POST"])
@@ -74,7 +76,7 @@ def new(group_id: int):
             ("peer_worker", form.peer_worker_questions),
         ):
             field.data = [q.key for q in chosen.get(audience, [])] or [
-                key for key, _text in field.choices
+                choice.value for choice in field.choices
             ]
     if form.validate_on_submit():
         by_key = {q.key: q for a in AUDIENCES for q in list_builtin_questions(a)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..core.access import get_group_or_404, list_visible_groups
 from ..cycles.queries import count_responses_by_cycle
@@ -25,7 +26,9 @@ def home():
 
 def _form(group=None) -> GroupForm:
     form = GroupForm(obj=group)
-    form.default_language.choices = [(code, code) for code in current_app.config["LANGUAGES"]]
+    form.default_language.choices = [
+        SelectChoice(code, code) for code in current_app.config["LANGUAGES"]
+    ]
     return form
 
 

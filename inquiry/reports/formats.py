@@ -72,7 +72,10 @@ def summary_json(summary: CycleSummary) -> dict:
         },
         "quotes": [{"question": q.question_key, "text": q.text} for q in summary.quotes],
         "agenda": [],
-        "actions": [],
+        "actions": [
+            {"what": a.what, "theme": a.theme, "status": a.status, "note": a.note}
+            for a in summary.actions
+        ],
     }
 
 

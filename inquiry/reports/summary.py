@@ -20,6 +20,14 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class ActionReview:
+    what: str
+    theme: str | None
+    status: str
+    note: str
+
+
+@dataclass(frozen=True)
 class CycleSummary:
     cycle_id: int
     group_name: str
@@ -38,6 +46,7 @@ class CycleSummary:
     quotes: list[Quote]
     quotes_allowed: bool
     questions: dict[str, str]  # key -> text in the report's language
+    actions: list[ActionReview]  # agreed after the previous closed cycle
 
     def themes_for(self, audience: str) -> list[ThemeResult]:
         return [t for t in self.themes if t.audience == audience]
@@ -96,6 +105,12 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         linked = _linked(cycle.id, previous.id, k, [t.theme for t in themes])
     questions = {cq.question.key: cq.question.text_in(language).text for cq in cycle.questions}
     quotes_allowed = total >= k
+    from ..actions.queries import list_actions
+
+    actions = [
+        ActionReview(a.what, a.theme, a.status, a.status_note)
+        for a in (list_actions(previous.id) if previous else [])
+    ]
     return CycleSummary(
         cycle_id=cycle.id,
         group_name=cycle.group.name,
@@ -117,4 +132,5 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         quotes=_shuffled_quotes(cycle.id, key) if quotes_allowed else [],
         quotes_allowed=quotes_allowed,
         questions=questions,
+        actions=actions,
     )

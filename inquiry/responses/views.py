@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..actions.queries import list_actions_to_review
 from ..core.errors import unavailable
 from ..core.forms import BaseForm
 from ..cycles.queries import find_join_code, get_cycle, list_cycle_questions
@@ -138,6 +139,7 @@ def start():
         return _closed()
     plan = build_plan(audience, list_cycle_questions(cycle.id, audience))
     form = BaseForm()
+    actions = list_actions_to_review(cycle)
 
     def render():
         return render_template(
@@ -146,6 +148,7 @@ def start():
             audience=audience,
             form=form,
             plan=plan,
+            actions=actions,
             draft=draft,
         )
 

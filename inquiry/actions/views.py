@@ -1,0 +1,70 @@
+"""Recording what a group agreed, and reviewing it in the next cycle."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from ..core.access import get_cycle_or_404
+from ..extensions import db
+from ..questions.bank import THEMES
+from . import services
+from .forms import STATUS_LABELS, ActionForm, ReviewForm
+from .models import Action
+from .queries import list_actions
+
+bp = Blueprint("actions", __name__)
+
+
+def _action_form() -> ActionForm:
+    form = ActionForm()
+    form.theme.choices = [SelectChoice("", _("None in particular"))] + [
+        SelectChoice(key, str(title)) for key, title in THEMES.items() if key != "open"
+    ]
+    return form
+
+
+@bp.route("/cycles/<int:cycle_id>/actions", methods=["GET", "POST"])
+@login_required
+def agreed(cycle_id: int):
+    cycle = get_cycle_or_404(cycle_id)
+    if cycle.state != "closed":
+        abort(404)  # actions follow the meeting that discussed a closed cycle's summary
+    form = _action_form()
+    if form.validate_on_submit():
+        services.add_action(
+            cycle,
+            current_user.id,
+            form.what.data,
+            form.who.data or "",
+            form.due_on.data,
+            form.theme.data,
+        )
+        db.session.commit()
+        flash(_("Action added."))
+        return redirect(url_for(".agreed", cycle_id=cycle.id))
+    return render_template(
+        "actions/agreed.html",
+        cycle=cycle,
+        form=form,
+        actions=list_actions(cycle.id),
+        status_labels=STATUS_LABELS,
+    ), 400 if form.errors else 200
+
+
+@bp.route("/actions/<int:action_id>/review", methods=["POST"])
+@login_required
+def review(action_id: int):
+    action = db.session.get(Action, action_id)
+    if action is None:
+        abort(404)
+    get_cycle_or_404(action.cycle_id)  # the one access rule
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.review_action(action, current_user.id, form.status.data, form.status_note.data or "")
+    db.session.commit()
+    flash(_("Saved how the action went."))
+    return redirect(url_for(".agreed", cycle_id=action.cycle_id))
