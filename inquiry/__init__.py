@@ -48,6 +48,8 @@ def configure_extensions(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .actions.views import bp as actions_bp
+    from .agenda.views import bp as agenda_bp
+    from .agenda.views import members as topics_bp
     from .cycles.views import bp as cycles_bp
     from .groups.views import bp as groups_bp
     from .reports.views import bp as reports_bp
@@ -59,6 +61,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(cycles_bp, url_prefix="/workspace")
     app.register_blueprint(reports_bp, url_prefix="/workspace")
     app.register_blueprint(actions_bp, url_prefix="/workspace")
+    app.register_blueprint(agenda_bp, url_prefix="/workspace")
+    app.register_blueprint(topics_bp)
 
 
 def configure_cli(app: Flask) -> None:

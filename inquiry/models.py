@@ -2,6 +2,7 @@
 
 from .accounts.models import User, facilitator_groups
 from .actions.models import Action
+from .agenda.models import AgendaTopic, AgendaVote
 from .core.audit import AuditEvent
 from .cycles.models import Cycle, CycleQuestion, JoinCode
 from .groups.models import Group, Network
@@ -10,6 +11,8 @@ from .responses.models import Answer, Draft, LinkKey, QuoteApproval, Response
 
 __all__ = [
     "Action",
+    "AgendaTopic",
+    "AgendaVote",
     "Answer",
     "AuditEvent",
     "Cycle",

@@ -24,6 +24,7 @@ PAGES = [
     "/workspace/cycles/{id}/paper/peer_worker.pdf",
     "/workspace/groups/{group}/edit",
     "/workspace/groups/{group}/cycles/new",
+    "/workspace/cycles/{id}/agenda",
 ]
 # Pages of a closed cycle (actions are agreed after the meeting that discussed it).
 CLOSED_PAGES = ["/workspace/cycles/{closed}/actions"]
@@ -33,6 +34,7 @@ POSTS = [
     "/workspace/cycles/{id}/codes/member/replace",
     "/workspace/cycles/{id}/paper/member",
     "/workspace/groups/{group}/edit",
+    "/workspace/cycles/{id}/agenda",
 ]
 
 

@@ -248,3 +248,64 @@ def test_actions_agreed_after_a_cycle_reach_members_and_the_next_summary(app, cl
     ]
     # Actions belong to closed cycles only.
     assert client.get(f"/workspace/cycles/{now_id}/actions").status_code == 404
+
+
+def test_the_negotiated_agenda_from_suggestions_to_choices_to_the_summary(app, client):
+    import json
+
+    from inquiry.cycles.queries import list_cycle_questions
+    from inquiry.responses.services import record_response
+
+    group_id = _signed_in(app, client)
+    with app.app_context():
+        from inquiry.groups.models import Group
+
+        cycle = make_open_cycle(db.session.get(Group, group_id))
+        questions = list_cycle_questions(cycle.id, "member")
+        for idea in ("a trip to the sea", "Seaside trip!", "cooking on a budget"):
+            record_response(
+                questions,
+                audience="member",
+                language="en_GB",
+                answers={"open.agenda_suggestion": idea},
+            )
+        db.session.commit()
+        cycle_id, code = cycle.id, cycle.active_code("member")
+    url = f"/workspace/cycles/{cycle_id}/agenda"
+    page = check_page(client.get(url))
+    assert [li.get_text() for li in page.select("main ul.list li")] == [
+        "a trip to the sea",
+        "Seaside trip!",
+        "cooking on a budget",
+    ]
+    for title in ("A trip to the seaside", "Cooking on a budget"):
+        assert _post(client, url, {"title": title}).status_code == 302
+    # Six members choose; four of them want the seaside.
+    for i in range(6):
+        member = app.test_client()
+        start = check_page(member.get(f"/j/{code}", follow_redirects=True))
+        link = start.find("a", href="/topics")
+        assert link is not None
+        choose = check_page(member.get("/topics"))
+        boxes = {label.get_text(): label["for"] for label in choose.select(".check label")}
+        values = {name: choose.find("input", id=boxes[name])["value"] for name in boxes}
+        chosen = ["A trip to the seaside"] if i < 4 else ["Cooking on a budget"]
+        data = {**form_fields(choose), "topics": [values[c] for c in chosen]}
+        assert member.post("/topics", data=data).status_code == 302
+        # Choosing again replaces, never adds.
+        assert member.post("/topics", data=data).status_code == 302
+    too_many = member.post(
+        "/topics", data={**form_fields(choose), "topics": list(values.values()) + ["999"]}
+    )
+    assert too_many.status_code == 400
+    ranked = check_page(client.get(url))
+    rows = [
+        (r.th.get_text(), r.select_one("td.num").get_text()) for r in ranked.select("main tbody tr")
+    ]
+    assert rows == [("A trip to the seaside", "4"), ("Cooking on a budget", "2")]
+    data = json.loads(app.test_cli_runner().invoke(args=["report", str(cycle_id)]).output)
+    # In the summary, a count from fewer than 5 people is withheld.
+    assert data["agenda"] == [
+        {"topic": "A trip to the seaside", "votes": None},
+        {"topic": "Cooking on a budget", "votes": None},
+    ]

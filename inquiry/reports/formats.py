@@ -71,7 +71,7 @@ def summary_json(summary: CycleSummary) -> dict:
             ],
         },
         "quotes": [{"question": q.question_key, "text": q.text} for q in summary.quotes],
-        "agenda": [],
+        "agenda": [{"topic": a.title, "votes": a.votes} for a in summary.agenda],
         "actions": [
             {"what": a.what, "theme": a.theme, "status": a.status, "note": a.note}
             for a in summary.actions

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from ..actions.queries import list_actions
+from ..agenda.queries import list_ranked_topics
 from ..core.models import AUDIENCES
 from ..cycles.models import Cycle
 from . import aggregate, queries
@@ -25,6 +27,12 @@ class ActionReview:
     theme: str | None
     status: str
     note: str
+
+
+@dataclass(frozen=True)
+class AgendaPriority:
+    title: str
+    votes: int | None  # withheld below k
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class CycleSummary:
     quotes_allowed: bool
     questions: dict[str, str]  # key -> text in the report's language
     actions: list[ActionReview]  # agreed after the previous closed cycle
+    agenda: list[AgendaPriority]  # most wanted first
 
     def themes_for(self, audience: str) -> list[ThemeResult]:
         return [t for t in self.themes if t.audience == audience]
@@ -105,8 +114,10 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         linked = _linked(cycle.id, previous.id, k, [t.theme for t in themes])
     questions = {cq.question.key: cq.question.text_in(language).text for cq in cycle.questions}
     quotes_allowed = total >= k
-    from ..actions.queries import list_actions
-
+    agenda = [
+        AgendaPriority(topic.title, aggregate.shown(votes, k))
+        for topic, votes in list_ranked_topics(cycle.id)
+    ]
     actions = [
         ActionReview(a.what, a.theme, a.status, a.status_note)
         for a in (list_actions(previous.id) if previous else [])
@@ -133,4 +144,5 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         quotes_allowed=quotes_allowed,
         questions=questions,
         actions=actions,
+        agenda=agenda,
     )

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..actions.queries import list_actions_to_review
+from ..agenda.queries import list_ranked_topics
 from ..core.errors import unavailable
 from ..core.forms import BaseForm
 from ..cycles.queries import find_join_code, get_cycle, list_cycle_questions
@@ -140,6 +141,7 @@ def start():
     plan = build_plan(audience, list_cycle_questions(cycle.id, audience))
     form = BaseForm()
     actions = list_actions_to_review(cycle)
+    has_topics = bool(list_ranked_topics(cycle.id))
 
     def render():
         return render_template(
@@ -149,6 +151,7 @@ def start():
             form=form,
             plan=plan,
             actions=actions,
+            has_topics=has_topics,
             draft=draft,
         )
 

@@ -58,3 +58,29 @@ def test_a_facilitator_signs_in_and_reads_a_summary(
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/sign-in")
     assert page.get_by_text("You have signed out.").is_visible()
+
+
+def test_members_choose_agenda_topics_on_a_phone(app, cycle, open_page, axe_source, artifacts):
+    with app.app_context():
+        from inquiry.agenda.models import AgendaTopic
+        from inquiry.extensions import db
+
+        for title in ("A trip to the seaside", "Cooking on a budget", "More time to chat"):
+            db.session.add(AgendaTopic(cycle_id=cycle.id, title=title))
+        db.session.commit()
+    page = open_page(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, bypass_csp=True
+    )
+    page.goto(f"/j/{cycle.active_code('member')}")
+    page.get_by_role("link", name="Choose the topics you most want").click()
+    assert_no_axe_violations(page, axe_source, "choose topics")
+    for name in ("A trip to the seaside", "Cooking on a budget", "More time to chat"):
+        page.get_by_label(name).check()
+    page.get_by_role("button", name="Save my choices").click()
+    assert page.get_by_role("heading", name="What would you most like").is_visible()
+    page.get_by_label("More time to chat").uncheck()
+    page.get_by_role("button", name="Save my choices").click()
+    assert page.get_by_text("Your choices are saved").is_visible()
+    assert_no_axe_violations(page, axe_source, "choices saved")
+    page.screenshot(path=artifacts / "360-topics.png", full_page=True)
+    _fits(page, 360)

@@ -1,0 +1,48 @@
+"""Reads for the negotiated agenda."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..cycles.models import CycleQuestion
+from ..extensions import db
+from ..questions.bank import AGENDA_KEYS
+from ..questions.models import Question
+from ..responses.models import Answer
+from .models import AgendaTopic, AgendaVote
+
+
+def list_suggestions(cycle_id: int) -> list[str]:
+    """What members and peer workers suggested the group talks about or does next."""
+    return list(
+        db.session.scalars(
+            sa.select(Answer.text)
+            .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
+            .join(Question, Question.id == CycleQuestion.question_id)
+            .where(Answer.cycle_id == cycle_id, Question.key.in_(AGENDA_KEYS))
+            .order_by(Answer.id)
+        )
+    )
+
+
+def list_ranked_topics(cycle_id: int) -> list[tuple[AgendaTopic, int]]:
+    """Shortlisted topics with their votes, most wanted first."""
+    votes = sa.func.count(AgendaVote.id)
+    rows = db.session.execute(
+        sa.select(AgendaTopic, votes)
+        .outerjoin(AgendaVote, AgendaVote.topic_id == AgendaTopic.id)
+        .where(AgendaTopic.cycle_id == cycle_id)
+        .group_by(AgendaTopic.id)
+        .order_by(votes.desc(), AgendaTopic.id)
+    )
+    return [(topic, n) for topic, n in rows]
+
+
+def list_chosen_topic_ids(cycle_id: int, voter_digest: str) -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(AgendaVote.topic_id)
+            .join(AgendaTopic, AgendaTopic.id == AgendaVote.topic_id)
+            .where(AgendaTopic.cycle_id == cycle_id, AgendaVote.voter_digest == voter_digest)
+        )
+    )
