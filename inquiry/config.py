@@ -27,6 +27,7 @@ class Defaults:
     JOIN_RATE_LIMIT = "10 per minute;60 per day"
     WITHDRAW_RATE_LIMIT = "5 per minute;30 per day"
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
+    INVITE_RATE_LIMIT = "10 per minute;50 per hour"
     # Staff sessions end after a working day.
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     # How long a half-finished reflection waits on the server for its member.

@@ -1,6 +1,6 @@
 """Every model, imported once so the metadata (and Alembic) sees the whole schema."""
 
-from .accounts.models import User, facilitator_groups
+from .accounts.models import Invite, User, facilitator_groups
 from .actions.models import Action
 from .agenda.models import AgendaTopic, AgendaVote
 from .core.audit import AuditEvent
@@ -19,6 +19,7 @@ __all__ = [
     "CycleQuestion",
     "Draft",
     "Group",
+    "Invite",
     "JoinCode",
     "LinkKey",
     "Network",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.models import CreatedMixin, enum_check
+from ..core.models import CreatedMixin, UTCDateTime, enum_check
 from ..extensions import db
 
 ROLES = ("admin", "coordinator", "facilitator")
@@ -53,3 +55,20 @@ class User(CreatedMixin, db.Model):
             return _hasher.verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+
+class Invite(CreatedMixin, db.Model):
+    """An invitation to make an account, used once, through a signed expiring link."""
+
+    __tablename__ = "invite"
+    __table_args__ = (enum_check("role", ROLES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id"))
+    group_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

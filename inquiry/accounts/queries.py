@@ -21,3 +21,10 @@ def load_session_user(session_id: str) -> User | None:
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user
+
+
+def list_network_users(network_id: int) -> list[User]:
+    """Everyone with an account in a network, by email."""
+    return list(
+        db.session.scalars(sa.select(User).filter_by(network_id=network_id).order_by(User.email))
+    )

@@ -34,6 +34,14 @@ def action_status(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
+def role_label(role: str) -> str:
+    return {
+        "admin": _("Admin"),
+        "coordinator": _("Coordinator"),
+        "facilitator": _("Facilitator"),
+    }.get(role, role)
+
+
 def state_label(state: str) -> str:
     return {"draft": _("Draft"), "open": _("Open"), "closed": _("Closed")}.get(state, state)
 
@@ -58,6 +66,7 @@ def init_app(app: Flask) -> None:
         field_name=field_name,
         answer_label=answer_label,
         state_label=state_label,
+        role_label=role_label,
         action_status=action_status,
         language_name=language_name,
         PREFER_NOT_TO_SAY=PREFER_NOT_TO_SAY,

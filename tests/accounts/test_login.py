@@ -119,3 +119,55 @@ def test_create_user_command(app):
     )
     assert result.exit_code == 0, result.output
     assert "Created facilitator new@example.org" in result.output
+
+
+def test_a_coordinator_invites_a_facilitator_with_a_one_time_link(app, client):
+    with app.app_context():
+        group = make_group(name="Walkers")
+        other = make_group(group.network, name="Choir")
+        make_user("coordinator", group.network, email="coord@example.org")
+        make_user("facilitator", group.network, [group], email="fac2@example.org")
+        db.session.commit()
+        group_id, other_name = group.id, other.name
+    assert sign_in(client, "coord@example.org").status_code == 302
+    page = check_page(client.get("/workspace/people"))
+    data = {
+        **form_fields(page),
+        "email": "New@Example.org",
+        "role": "facilitator",
+        "groups": [str(group_id)],
+    }
+    made = client.post("/workspace/people", data=data)
+    assert made.status_code == 200
+    link = check_page(made).select_one(".panel-done .link-text").get_text()
+    path = "/" + link.split("/", 3)[3]
+    taken = client.post("/workspace/people", data={**data, "email": "fac2@example.org"})
+    assert error_summary(check_page(taken)) == [
+        "There is already an account with that email address"
+    ]
+
+    newcomer = app.test_client()
+    form = check_page(newcomer.get(path))
+    weak = newcomer.post(
+        path, data={**form_fields(form), "password": "password1234", "confirm": "password1234"}
+    )
+    assert weak.status_code == 400
+    assert "common passwords" in error_summary(check_page(weak))[0]
+    differ = newcomer.post(
+        path, data={**form_fields(form), "password": PASSWORD, "confirm": PASSWORD + "x"}
+    )
+    assert error_summary(check_page(differ)) == ["The two passwords are not the same"]
+    done = newcomer.post(
+        path, data={**form_fields(form), "password": PASSWORD, "confirm": PASSWORD}
+    )
+    assert done.status_code == 302
+    assert newcomer.get(path).status_code == 404  # used once, never again
+    assert newcomer.get(path[:-3] + "abc").status_code == 404  # tampered
+    assert sign_in(newcomer, "new@example.org").status_code == 302
+    home = newcomer.get("/workspace/").get_data(as_text=True)
+    assert ">Walkers<" in home and f">{other_name}<" not in home
+
+
+def test_facilitators_cannot_invite(app, client, facilitator):
+    sign_in(client, facilitator)
+    assert client.get("/workspace/people").status_code == 404
