@@ -309,3 +309,100 @@ def test_the_negotiated_agenda_from_suggestions_to_choices_to_the_summary(app, c
         {"topic": "A trip to the seaside", "votes": None},
         {"topic": "Cooking on a budget", "votes": None},
     ]
+
+
+def test_a_group_adds_its_own_questions_until_answers_arrive(app, client):
+    import json
+
+    from inquiry.cycles.services import create_cycle
+
+    group_id = _signed_in(app, client)
+    with app.app_context():
+        cycle = create_cycle(group_id, "Autumn", date(2026, 11, 1), date(2026, 11, 30))
+        db.session.commit()
+        cycle_id = cycle.id
+    url = f"/workspace/cycles/{cycle_id}/questions"
+    page = check_page(client.get(url))
+    bad = client.post(
+        url,
+        data={
+            **form_fields(page),
+            "qtype": "choice",
+            "text": "Which day suits you?",
+            "options": "Monday",
+        },
+    )
+    assert error_summary(check_page(bad)) == ["Give between 2 and 8 options, one on each line"]
+    assert (
+        client.post(
+            url,
+            data={
+                **form_fields(page),
+                "text": "I feel welcome at the allotment.",
+                "theme": "mutual_support",
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            url,
+            data={
+                **form_fields(page),
+                "qtype": "choice",
+                "text": "Which day suits you?",
+                "options": "Monday\nSaturday morning\n",
+            },
+        ).status_code
+        == 302
+    )
+    _post(client, f"/workspace/cycles/{cycle_id}/open", page_url=f"/workspace/cycles/{cycle_id}")
+    with app.app_context():
+        code = db.session.get(Cycle, cycle_id).active_code("member")
+    # A member meets the group's own questions in the reflection.
+    from .reflection import answer_page, send, start, step_count
+
+    member = app.test_client()
+    start(member, code)
+    together = check_page(member.get("/reflect/3"))
+    assert "I feel welcome at the allotment." in together.get_text()
+    more = check_page(member.get("/reflect/6"))
+    assert more.h1.get_text() == "More questions"
+    labels = [label.get_text() for label in more.select(".radio label")]
+    assert labels == ["Monday", "Saturday morning"]
+    answer_page(member, 3, {"q-group" + str(group_id) + "-q1": "4"})
+    answer_page(member, 6, {"q-group" + str(group_id) + "-q2": "saturday_morning"})
+    assert step_count(member) == 9
+    assert send(member).status_code == 302
+    with app.app_context():
+        from inquiry.responses.models import Answer
+
+        stored = {(a.qtype, a.likert, a.choice) for a in db.session.scalars(sa.select(Answer))}
+        assert stored == {("likert", 4, None), ("choice", None, "saturday_morning")}
+    # Answers have arrived: the questions are fixed now.
+    frozen = check_page(client.get(url))
+    assert frozen.find("form", action=url) is None
+    assert "questions are fixed" in frozen.get_text()
+    assert client.post(url, data={**form_fields(page), "text": "Late one"}).status_code == 409
+    # A new cycle from this one carries the group's own questions.
+    new = f"/workspace/groups/{group_id}/cycles/new?from={cycle_id}"
+    made = client.post(
+        new,
+        data={
+            **form_fields(check_page(client.get(new))),
+            "title": "Winter",
+            "starts_on": "2027-01-04",
+            "ends_on": "2027-01-29",
+        },
+    )
+    assert made.status_code == 302
+    rows = json.loads(
+        app.test_cli_runner()
+        .invoke(args=["questions", made.headers["Location"].rsplit("/", 1)[1], "--json"])
+        .output
+    )
+    own = [r for r in rows if r["key"].startswith(f"group{group_id}.")]
+    assert [(r["type"], r["options"]) for r in own] == [
+        ("likert", ["1", "2", "3", "4", "5", "prefer_not_to_say"]),
+        ("choice", ["monday", "saturday_morning"]),
+    ]

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import (
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..core.forms import BaseForm, clean_text
 
@@ -41,3 +49,54 @@ class CycleForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """A button that changes something: only the CSRF token."""
+
+
+class OwnQuestionForm(BaseForm):
+    audience = RadioField(
+        _l("Who is it for?"),
+        choices=[
+            SelectChoice("member", _l("Group members")),
+            SelectChoice("peer_worker", _l("Peer support workers")),
+        ],
+        default="member",
+        validators=[InputRequired(_l("Choose who the question is for"))],
+    )
+    qtype = RadioField(
+        _l("What kind of answer?"),
+        choices=[
+            SelectChoice("likert", _l("Agree or disagree (5 steps)")),
+            SelectChoice("text", _l("Their own words")),
+            SelectChoice("choice", _l("One of a few options")),
+        ],
+        default="likert",
+        validators=[InputRequired(_l("Choose what kind of answer"))],
+    )
+    text = StringField(
+        _l("The question"),
+        description=_l(
+            "Short and plain. For agree or disagree, write a sentence like "
+            "“I feel welcome in the group.”"
+        ),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Enter the question")),
+            Length(max=300, message=_l("Keep the question to 300 characters or fewer")),
+        ],
+    )
+    theme = SelectField(_l("Which theme it belongs to"), choices=[])
+    options = TextAreaField(
+        _l("Options, one on each line (for “one of a few options”)"),
+        filters=[clean_text],
+        validators=[Length(max=2000, message=_l("Keep the options to 2,000 characters"))],
+    )
+
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
+
+    def validate_options(self, field):
+        if self.qtype.data == "choice":
+            options = self.option_list()
+            if not 2 <= len(options) <= 8:
+                raise ValidationError(_l("Give between 2 and 8 options, one on each line"))
+            if any(len(o) > 100 for o in options):
+                raise ValidationError(_l("Keep each option to 100 characters or fewer"))

@@ -84,3 +84,54 @@ def questions_of(cycle: Cycle) -> dict[str, list[Question]]:
     for cq in sorted(cycle.questions, key=lambda q: q.position):
         chosen[cq.audience].append(cq.question)
     return chosen
+
+
+class QuestionsFrozen(ValueError):
+    """Answers have arrived: the cycle's questions stay as they are."""
+
+
+def add_own_question(
+    cycle: Cycle,
+    audience: str,
+    qtype: str,
+    text: str,
+    theme: str,
+    options: list[str],
+    language: str = "en_GB",
+) -> CycleQuestion:
+    """A question of the group's own, asked at the end of its audience's questions."""
+    import re
+
+    from ..questions.models import QuestionText
+    from ..responses.models import Response
+
+    if db.session.scalar(sa.select(Response.id).filter_by(cycle_id=cycle.id).limit(1)):
+        raise QuestionsFrozen(cycle.id)
+    values = []
+    for label in options:
+        value = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40] or "option"
+        while value in values:
+            value += "_"
+        values.append(value)
+    number = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Question).filter_by(group_id=cycle.group_id)
+    )
+    question = Question(
+        key=f"group{cycle.group_id}.q{number + 1}",
+        theme=theme,
+        audience=audience,
+        qtype=qtype,
+        is_builtin=False,
+        group_id=cycle.group_id,
+        options=values or None,
+    )
+    question.texts[language] = QuestionText(
+        language=language, text=text, option_labels=options or None
+    )
+    db.session.add(question)
+    db.session.flush()
+    last = max((q.position for q in cycle.questions if q.audience == audience), default=0)
+    cq = CycleQuestion(question_id=question.id, audience=audience, qtype=qtype, position=last + 1)
+    cycle.questions.append(cq)
+    db.session.flush()
+    return cq

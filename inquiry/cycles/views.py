@@ -284,3 +284,44 @@ def paper_pdf(cycle_id: int, audience: str):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="paper-{cycle.id}-{audience}.pdf"'},
     )
+
+
+@bp.route("/cycles/<int:cycle_id>/questions", methods=["GET", "POST"])
+@login_required
+def own_questions(cycle_id: int):
+    from ..questions.bank import THEMES
+    from .forms import OwnQuestionForm
+
+    cycle = get_cycle_or_404(cycle_id)
+    frozen = sum(count_responses(cycle.id).values()) > 0
+    form = OwnQuestionForm()
+    form.theme.choices = [SelectChoice("own", str(THEMES["own"]))] + [
+        SelectChoice(key, str(title))
+        for key, title in THEMES.items()
+        if key not in ("own", "open", "peer_role", "peer_support")
+    ]
+    if form.validate_on_submit():
+        if frozen or cycle.state == "closed":
+            abort(409)
+        theme = "open" if form.qtype.data == "text" else form.theme.data
+        services.add_own_question(
+            cycle,
+            form.audience.data,
+            form.qtype.data,
+            form.text.data,
+            theme,
+            form.option_list() if form.qtype.data == "choice" else [],
+        )
+        audit.record("edited", cycle, current_user.id, "added a question")
+        db.session.commit()
+        flash(_("Question added."))
+        return redirect(url_for(".own_questions", cycle_id=cycle.id))
+    own = [cq for cq in cycle.questions if not cq.question.is_builtin]
+    return render_template(
+        "cycles/questions.html",
+        cycle=cycle,
+        form=form,
+        frozen=frozen or cycle.state == "closed",
+        own=own,
+        questions=sorted(cycle.questions, key=lambda q: (q.audience, q.position)),
+    ), 400 if form.errors else 200

@@ -24,6 +24,7 @@ THEMES = {
     "peer_role": _l("Your role"),
     "peer_support": _l("Support for you"),
     "open": _l("In your own words"),
+    "own": _l("The group's own questions"),
 }
 
 
