@@ -63,6 +63,9 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(actions_bp, url_prefix="/workspace")
     app.register_blueprint(agenda_bp, url_prefix="/workspace")
     app.register_blueprint(topics_bp)
+    from .core.audit_views import bp as audit_bp
+
+    app.register_blueprint(audit_bp, url_prefix="/workspace")
 
 
 def configure_cli(app: Flask) -> None:

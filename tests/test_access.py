@@ -96,3 +96,19 @@ def test_every_workspace_page_obeys_the_access_rule(app, world, role):
                     url.format(id=cycle_id, group=group_id), data={"csrf_token": token}
                 )
                 assert response.status_code == 404, (role, group, url)
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("admin", 404),  # the admin in this test has no network: people and audit are per network
+        ("coordinator", 200),
+        ("facilitator", 404),
+    ],
+)
+def test_people_and_audit_pages_are_for_coordinators(app, world, role, expected):
+    _cycles, users = world
+    client = app.test_client()
+    sign_in(client, users[role])
+    assert client.get("/workspace/people").status_code == expected
+    assert client.get("/workspace/audit").status_code == (200 if role != "facilitator" else 404)

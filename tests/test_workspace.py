@@ -406,3 +406,24 @@ def test_a_group_adds_its_own_questions_until_answers_arrive(app, client):
         ("likert", ["1", "2", "3", "4", "5", "prefer_not_to_say"]),
         ("choice", ["monday", "saturday_morning"]),
     ]
+
+
+def test_the_audit_log_records_exports_but_never_answers_or_codes(app, client):
+    group_id = _signed_in(app, client)
+    with app.app_context():
+        from inquiry.groups.models import Group
+
+        group = db.session.get(Group, group_id)
+        cycle = make_open_cycle(group)
+        make_user("coordinator", group.network, email="c@example.org")
+        cycle_id, code = cycle.id, cycle.active_code("member")
+    for path in ("summary.csv", "summary.json", "answers.csv"):
+        assert client.get(f"/workspace/cycles/{cycle_id}/{path}").status_code == 200
+    assert client.get("/workspace/audit").status_code == 404  # facilitators do not see it
+    coordinator = app.test_client()
+    sign_in(coordinator, "c@example.org")
+    page = check_page(coordinator.get("/workspace/audit"))
+    text = page.get_text(" ", strip=True)
+    assert len(page.find_all(string=re.compile(r"^exported [(]"))) == 3
+    assert "f@example.org" in text
+    assert code not in text

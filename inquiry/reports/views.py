@@ -24,6 +24,16 @@ def _summary(cycle_id: int):
     return cycle, build_summary(cycle, language, current_app.config["LINK_KEY"]), language
 
 
+def _noted(action: str, cycle, what: str) -> None:
+    from flask_login import current_user
+
+    from ..core import audit
+    from ..extensions import db
+
+    audit.record(action, cycle, current_user.id, what)
+    db.session.commit()
+
+
 def _download(body, mimetype: str, filename: str) -> Response:
     return Response(
         body,
@@ -52,6 +62,7 @@ def summary_pdf(cycle_id: int):
         summary, language, large_print=variant == "large-print", easy_read=variant == "easy-read"
     )
     name = f"summary-{cycle.id}{'-' + variant if variant else ''}.pdf"
+    _noted("printed", cycle, f"summary {variant or 'standard'} {language}")
     return _download(render_pdf(html), "application/pdf", name)
 
 
@@ -60,6 +71,7 @@ def summary_pdf(cycle_id: int):
 def summary_json_file(cycle_id: int):
     cycle, summary, _language = _summary(cycle_id)
     body = json.dumps(summary_json(summary), indent=2, ensure_ascii=False)
+    _noted("exported", cycle, "summary json")
     return _download(body, "application/json", f"summary-{cycle.id}.json")
 
 
@@ -67,6 +79,7 @@ def summary_json_file(cycle_id: int):
 @login_required
 def summary_csv_file(cycle_id: int):
     cycle, summary, _language = _summary(cycle_id)
+    _noted("exported", cycle, "summary csv")
     return _download(summary_csv(summary), "text/csv", f"summary-{cycle.id}.csv")
 
 
@@ -74,6 +87,7 @@ def summary_csv_file(cycle_id: int):
 @login_required
 def answers_file(cycle_id: int):
     cycle = get_cycle_or_404(cycle_id)
+    _noted("exported", cycle, "answers csv")
     return _download(answers_csv(cycle.id), "text/csv", f"answers-{cycle.id}.csv")
 
 
