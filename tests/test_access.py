@@ -35,6 +35,8 @@ POSTS = [
     "/workspace/cycles/{id}/paper/member",
     "/workspace/groups/{group}/edit",
     "/workspace/cycles/{id}/agenda",
+    "/workspace/actions/{action}/review",
+    "/workspace/agenda/{topic}/remove",
 ]
 
 
@@ -50,7 +52,18 @@ def world(app):
             closed = make_closed_cycle(
                 g, title="Before", starts_on=date(2026, 1, 1), ends_on=date(2026, 1, 31)
             )
-            cycles[g.name] = (make_open_cycle(g).id, g.id, closed.id)
+            open_id = make_open_cycle(g).id
+            from inquiry.actions.models import Action
+            from inquiry.agenda.models import AgendaTopic
+            from inquiry.extensions import db
+
+            action, topic = (
+                Action(cycle_id=closed.id, what="x"),
+                AgendaTopic(cycle_id=open_id, title="y"),
+            )
+            db.session.add_all([action, topic])
+            db.session.commit()
+            cycles[g.name] = (open_id, g.id, closed.id, action.id, topic.id)
         users = {
             "admin": make_user("admin").email,
             "coordinator": make_user("coordinator", net_a).email,
@@ -80,7 +93,7 @@ def test_every_workspace_page_obeys_the_access_rule(app, world, role):
         token = BeautifulSoup(home, "html.parser").find("input", attrs={"name": "csrf_token"})[
             "value"
         ]
-    for group, (cycle_id, group_id, closed_id) in cycles.items():
+    for group, (cycle_id, group_id, closed_id, action_id, topic_id) in cycles.items():
         for page in PAGES + CLOSED_PAGES:
             response = client.get(page.format(id=cycle_id, group=group_id, closed=closed_id))
             expected = 302 if role is None else 200 if group in SEES[role] else 404
@@ -93,7 +106,8 @@ def test_every_workspace_page_obeys_the_access_rule(app, world, role):
                 if group in SEES[role]:
                     continue  # the changes themselves are tested in test_workspace.py
                 response = client.post(
-                    url.format(id=cycle_id, group=group_id), data={"csrf_token": token}
+                    url.format(id=cycle_id, group=group_id, action=action_id, topic=topic_id),
+                    data={"csrf_token": token, "status": "done"},
                 )
                 assert response.status_code == 404, (role, group, url)
 
