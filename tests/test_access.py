@@ -126,3 +126,5 @@ def test_people_and_audit_pages_are_for_coordinators(app, world, role, expected)
     sign_in(client, users[role])
     assert client.get("/workspace/people").status_code == expected
     assert client.get("/workspace/audit").status_code == (200 if role != "facilitator" else 404)
+    for url in ("/workspace/rollup", "/workspace/rollup.csv", "/workspace/rollup.pdf"):
+        assert client.get(url).status_code == expected, (role, url)

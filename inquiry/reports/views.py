@@ -96,3 +96,40 @@ def answers_file(cycle_id: int):
 def codebook_file(cycle_id: int):
     cycle = get_cycle_or_404(cycle_id)
     return _download(codebook_csv(cycle), "text/csv", f"codebook-{cycle.id}.csv")
+
+
+def _rollup():
+    from flask_login import current_user
+
+    from ..extensions import db
+    from ..groups.models import Network
+    from .rollup import build_rollup
+
+    if current_user.role not in ("coordinator", "admin") or current_user.network_id is None:
+        abort(404)
+    network = db.session.get(Network, current_user.network_id)
+    return build_rollup(network, rounded=request.args.get("round") == "5")
+
+
+@bp.route("/rollup")
+@login_required
+def rollup_page():
+    return render_template("reports/rollup_page.html", r=_rollup())
+
+
+@bp.route("/rollup.pdf")
+@login_required
+def rollup_pdf():
+    from .pdf import render_pdf
+    from .render import render_rollup
+
+    rollup = _rollup()
+    return _download(render_pdf(render_rollup(rollup)), "application/pdf", "rollup.pdf")
+
+
+@bp.route("/rollup.csv")
+@login_required
+def rollup_csv_file():
+    from .rollup import rollup_csv
+
+    return _download(rollup_csv(_rollup()), "text/csv", "rollup.csv")

@@ -84,3 +84,22 @@ def test_members_choose_agenda_topics_on_a_phone(app, cycle, open_page, axe_sour
     assert_no_axe_violations(page, axe_source, "choices saved")
     page.screenshot(path=artifacts / "360-topics.png", full_page=True)
     _fits(page, 360)
+
+
+def test_a_coordinator_reads_the_network_rollup(demo, open_page, axe_source, artifacts):
+    from inquiry.demo import DEMO_PASSWORD
+
+    page = open_page(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill("coordinator@example.org")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/workspace/")
+    page.get_by_role("link", name="Roll-up").click()
+    assert page.get_by_role("heading", name="Network roll-up: Riverside Community Network")
+    assert_no_axe_violations(page, axe_source, "roll-up")
+    page.get_by_role("link", name="Round counts to 5").click()
+    assert page.get_by_text("Counts are rounded to the nearest 5.").is_visible()
+    page.get_by_role("link", name="Audit log").click()
+    assert_no_axe_violations(page, axe_source, "audit log")
+    page.screenshot(path=artifacts / "1280-rollup.png", full_page=True)
