@@ -44,14 +44,18 @@ def _segments(counts: Mapping[int, int]) -> list[tuple[int, float, float, int]]:
 
 
 def diverging_bars(
-    rows: Sequence[tuple[str, Mapping[int, int] | None]], hidden_label: str = "–"
+    rows: Sequence[tuple[str, Mapping[int, int] | None]],
+    hidden_label: str = "–",
+    title: str = "",
+    description: str = "",
 ) -> str:
     """An SVG of one bar per question label; None counts leave the row empty (withheld)."""
     height = len(rows) * (ROW + GAP) + GAP
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" font-size="12" '
+        f'viewBox="0 0 {WIDTH} {height}" font-size="12" role="img" '
         'font-family="Atkinson Hyperlegible Next, sans-serif">',
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>",
         DEFS,
     ]
     for index, (label, counts) in enumerate(rows):

@@ -67,7 +67,12 @@ def chart(result: ThemeResult) -> str:
         else:
             counts = None
         rows.append((f"Q{i}", counts))
-    return data_uri(diverging_bars(rows, _("Not shown: too few answers")))
+    title = f"{theme_title(result.theme)}: {audience_title(result.audience)}"
+    description = _(
+        "Each bar is one question. Answers that disagree go left of the middle line, answers "
+        "that agree go right; the numbers are in the table."
+    )
+    return data_uri(diverging_bars(rows, _("Not shown: too few answers"), title, description))
 
 
 EASY_STATEMENTS = {

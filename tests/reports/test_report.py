@@ -485,3 +485,36 @@ def test_rollup_sets_groups_side_by_side_and_withholds_small_ones(app, tmp_path)
     assert _cli(app, "rollup", network_id, "--format", "pdf", "-o", pdf).exit_code == 0
     text = _pdf_text(pdf)
     assert "Big group" in text and "fewer than 5" in text
+
+
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(members=st.integers(min_value=5, max_value=9), seed=st.integers(0, 100))
+def test_the_pdf_never_shows_a_count_below_k(app, tmp_path_factory, members, seed):
+    """The printed counts tables and participation figures, read back from the PDF."""
+    rng = random.Random(seed)
+    with app.app_context():
+        cycle = make_open_cycle()
+        _hope(cycle, [(rng.choice("12345"), rng.choice("12345")) for _ in range(members)])
+        _hope(cycle, [("4", "4")] * rng.randint(0, 4), audience="peer_worker")
+        db.session.commit()
+        cycle_id = cycle.id
+    pdf = tmp_path_factory.mktemp("pdf") / "small.pdf"
+    result = _cli(app, "report", cycle_id, "--format", "pdf", "-o", pdf)
+    assert result.exit_code == 0, result.output
+    text = _pdf_text(pdf)
+    shown = []
+    for line in text.splitlines():
+        line = line.strip()
+        if re.match(r"Q\d+ ", line):  # a question's counts: 5 4 3 2 1 (or grouped)
+            shown += [int(t) for t in re.findall(r"(?<![\w.])(\d+)(?![\w.])", line[3:])]
+        for label in ("Group members", "Peer support workers", "Everyone"):
+            if line.startswith(label):
+                shown += [int(t) for t in re.findall(r"\b(\d+)\b", line[len(label) :])]
+        shown += [int(n) for n in re.findall(r"n = (\d+)", line)]
+    assert shown, text[:500]
+    assert not [n for n in shown if 0 < n < K], text
+    with app.app_context():
+        db.session.execute(sa.delete(Response).where(Response.cycle_id == cycle_id))
+        db.session.commit()
