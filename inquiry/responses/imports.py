@@ -15,20 +15,11 @@ from datetime import UTC, date, datetime
 
 from ..cycles.models import Cycle
 from ..cycles.queries import list_cycle_questions
+from ..reports.exports import ANSWER_COLUMNS as COLUMNS
+from ..reports.exports import PREFER_NOT_TO_SAY
 from ..responses.forms import TEXT_LIMIT
 from .services import record_response
 
-COLUMNS = (
-    "response_id",
-    "audience",
-    "language",
-    "source",
-    "submitted_on",
-    "question_key",
-    "theme",
-    "value",
-)
-PREFER_NOT_TO_SAY = "prefer_not_to_say"
 MAX_BYTES = 20 * 1024 * 1024
 _IMPORT_NAMESPACE = uuid.UUID("6f1c2b0e-3c4d-4f5e-9a8b-7c6d5e4f3a2b")
 
