@@ -36,6 +36,9 @@ class Defaults:
     # SQLite durability: FULL keeps every acknowledged answer through a power cut.
     SQLITE_SYNCHRONOUS = "FULL"
     PREFERRED_URL_SCHEME = "http"
+    # Set INQUIRY_HTTPS=true when served over HTTPS (behind a proxy that sets
+    # X-Forwarded-Proto): Secure __Host- session cookie, HSTS, https links.
+    HTTPS = False
 
 
 def _secret_file(instance_path: str, name: str) -> str:
@@ -68,6 +71,11 @@ def load(app, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
     if test_config:
         app.config.update(test_config)
+    if app.config.get("HTTPS"):
+        # Behind HTTPS the session cookie is Secure and host-only (the __Host- prefix).
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config["PREFERRED_URL_SCHEME"] = "https"
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
     for key, filename in (("SECRET_KEY", "secret_key"), ("LINK_KEY", "link_key")):
         if not app.config.get(key):

@@ -329,8 +329,10 @@ def done():
 @limiter.limit(_withdraw_limit, methods=["POST"], deduct_when=_refused)
 def withdraw():
     form = WithdrawForm()
-    status = _status(form) if form.is_submitted() else 200
-    if form.validate_on_submit():
+    status = 200
+    if form.is_submitted() and not form.validate():
+        status = 400
+    elif form.is_submitted():
         digest = receipt_digest(current_app.config["LINK_KEY"], form.receipt.data)
         response = get_response_by_receipt(digest)
         if response is None:
