@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from sqlalchemy import event
 from werkzeug.serving import make_server
 
 from inquiry import create_app
@@ -108,3 +109,32 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture
+def read_only_database(app):
+    """Make every transaction fail to write, for real, at the database."""
+    with app.app_context():
+        engine = db.engine
+    postgres = engine.dialect.name == "postgresql"
+
+    def on_begin(conn):
+        if postgres:
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        else:
+            conn.exec_driver_sql("PRAGMA query_only = ON")
+
+    event.listen(engine, "begin", on_begin)
+    yield
+    event.remove(engine, "begin", on_begin)
+    engine.dispose()  # forget connections left in query_only mode
+
+
+@pytest.fixture
+def read_only_database_later(request):
+    """Call it to make the database read-only from that moment."""
+
+    def switch_on():
+        request.getfixturevalue("read_only_database")
+
+    return switch_on

@@ -7,9 +7,7 @@ import threading
 import urllib.parse
 import urllib.request
 
-import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from inquiry.extensions import db
 from inquiry.responses.models import Draft, Response
@@ -75,25 +73,6 @@ def test_twenty_parallel_submits_of_one_token_store_one_response(app, live_serve
         assert db.session.scalar(sa.select(Response.submission_token)) == data["submission_token"]
 
 
-@pytest.fixture
-def read_only_database(app):
-    """Make every transaction fail to write, for real, at the database."""
-    with app.app_context():
-        engine = db.engine
-    postgres = engine.dialect.name == "postgresql"
-
-    def on_begin(conn):
-        if postgres:
-            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-        else:
-            conn.exec_driver_sql("PRAGMA query_only = ON")
-
-    event.listen(engine, "begin", on_begin)
-    yield
-    event.remove(engine, "begin", on_begin)
-    engine.dispose()  # forget connections left in query_only mode
-
-
 def test_a_failed_save_shows_503_with_the_answers_kept(client, cycle, read_only_database_later):
     start(client, cycle.active_code("member"))
     read_only_database_later()
@@ -124,13 +103,3 @@ def test_a_failed_send_shows_503_and_stores_nothing(app, client, cycle, read_onl
         for row in page.select(".summary .row")
     }
     assert rows["I know what our group is for."] == "Strongly agree"
-
-
-@pytest.fixture
-def read_only_database_later(request):
-    """Call it to make the database read-only from that moment."""
-
-    def switch_on():
-        request.getfixturevalue("read_only_database")
-
-    return switch_on
