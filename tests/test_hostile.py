@@ -151,3 +151,44 @@ def test_workspace_forms_survive_anything(app, cycle, url):
         "/workspace/people",
     ):
         _escaped(client.get(page).get_data(as_text=True))
+
+
+HEADER = "response_id,audience,language,source,submitted_on,question_key,theme,value\n"
+cells = st.one_of(
+    st.sampled_from(
+        NASTY + ["member", "peer_worker", "hope.gives_hope", "4", "2026-11-20", "paper"]
+    ),
+    st.text(max_size=40),
+)
+
+
+def test_import_survives_any_file(app, cycle, tmp_path):
+    path = tmp_path / "in.csv"
+
+    @settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(
+        rows=st.lists(st.lists(cells, min_size=0, max_size=9), max_size=6),
+        raw=st.one_of(st.none(), st.binary(max_size=200)),
+    )
+    def attempt(rows, raw):
+        if raw is not None:
+            path.write_bytes(raw)
+        else:
+            import csv
+            import io
+
+            out = io.StringIO()
+            csv.writer(out).writerows(rows)
+            path.write_text(HEADER + out.getvalue())
+        result = app.test_cli_runner().invoke(args=["import-responses", str(cycle.id), str(path)])
+        # Either it imported a whole, valid file, or it said why and imported nothing.
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            result.exception
+        )
+        with app.app_context():
+            db.session.execute(sa.delete(Response))
+            db.session.commit()
+
+    attempt()
