@@ -96,11 +96,15 @@ def _unknown_code(form: JoinForm):
 
 
 # One budget of wrong codes per address, whether typed or opened as a link.
-_join_attempts = limiter.shared_limit(_join_limit, scope="join", deduct_when=_refused)
+# (The home page itself stays readable: only typed codes count there.)
+_typed_codes = limiter.shared_limit(
+    _join_limit, scope="join", deduct_when=_refused, methods=["POST"]
+)
+_linked_codes = limiter.shared_limit(_join_limit, scope="join", deduct_when=_refused)
 
 
 @bp.route("/", methods=["GET", "POST"])
-@_join_attempts
+@_typed_codes
 def home():
     form = JoinForm()
     if form.validate_on_submit():
@@ -109,7 +113,7 @@ def home():
 
 
 @bp.route("/j/<code>")
-@_join_attempts
+@_linked_codes
 def join(code: str):
     return _join(code) or _unknown_code(JoinForm(formdata=None))
 
