@@ -146,3 +146,5 @@ def test_over_https_cookies_are_secure_and_host_only_with_hsts(app, objects, tmp
     assert "Secure" in cookie_header and "HttpOnly" in cookie_header
     assert "Domain=" not in cookie_header and "Path=/" in cookie_header
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    with secure.app_context():
+        db.engine.dispose()  # this second app has its own pool
