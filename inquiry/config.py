@@ -20,7 +20,8 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "en_GB"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
-    LANGUAGES = ["en_GB"]
+    # Launch languages; translations need review by native speakers (see README).
+    LANGUAGES = ["en_GB", "pl", "so", "ar", "ro"]
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_STRATEGY = "moving-window"

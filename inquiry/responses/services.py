@@ -160,3 +160,13 @@ def approve_quote(answer_id: int, text: str | None = None, user_id: int | None =
     db.session.add(approval)
     db.session.flush()
     return approval
+
+
+def set_draft_language(resume_token: str | None, language: str) -> None:
+    """A member who changes language mid-reflection answers (and is counted) in the new one."""
+    from .queries import get_live_draft
+
+    draft = get_live_draft(resume_token)
+    if draft is not None and draft.language != language:
+        draft.language = language
+        db.session.commit()

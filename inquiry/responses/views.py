@@ -142,6 +142,7 @@ def start():
         return redirect(url_for(".home"))
     if cycle is None or not cycle.is_open:
         return _closed()
+    g.group_language = cycle.group.default_language
     plan = build_plan(audience, list_cycle_questions(cycle.id, audience))
     form = BaseForm()
     actions = list_actions_to_review(cycle)
