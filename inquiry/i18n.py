@@ -80,8 +80,14 @@ def choose(code: str):
 
     set_draft_language(request.cookies.get(current_app.config["RESUME_COOKIE"]), code)
     response = redirect(target)
-    response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 86400, httponly=True,
-                        samesite="Lax", secure=request.is_secure)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=365 * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
     return response
 
 

@@ -66,3 +66,11 @@ def count_responses_by_cycle(cycle_ids: list[int]) -> dict[int, int]:
         .group_by(Response.cycle_id)
     )
     return {cycle_id: n for cycle_id, n in rows}
+
+
+def count_untranslated(cycle: Cycle, languages: list[str]) -> dict[str, int]:
+    """For each language, how many of the cycle's questions have no text in it yet."""
+    return {
+        language: sum(1 for cq in cycle.questions if language not in cq.question.texts)
+        for language in languages
+    }

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -25,6 +26,7 @@ from ..questions.queries import list_builtin_questions
 from ..reports.queries import count_responses, get_latest_cycle, get_previous_closed_cycle
 from . import services
 from .forms import ConfirmForm, CycleForm
+from .queries import count_untranslated
 
 bp = Blueprint("cycles", __name__)
 
@@ -50,6 +52,7 @@ def show(cycle_id: int):
         frozen=sum(counts.values()) > 0,
         form=ConfirmForm(),
         previous=get_previous_closed_cycle(cycle),
+        untranslated=count_untranslated(cycle, current_app.config["LANGUAGES"]),
     )
 
 

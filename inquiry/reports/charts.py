@@ -54,7 +54,7 @@ def diverging_bars(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
         f'viewBox="0 0 {WIDTH} {height}" font-size="12" role="img" '
-        'font-family="Atkinson Hyperlegible Next, sans-serif">',
+        'font-family="Atkinson Hyperlegible Next, Noto Sans Arabic, sans-serif">',
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>",
         DEFS,
     ]
