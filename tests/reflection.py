@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .pages import check_page, form_fields, parse
 
 
@@ -32,7 +34,7 @@ def answer_page(client, number: int, answers: dict[str, str], go: str | None = N
 def step_count(client) -> int:
     page = parse(client.get("/reflect/1"))
     caption = page.find(class_="caption").get_text()
-    return int(caption.rsplit(" ", 1)[-1])
+    return int(re.findall(r"\d+", caption)[-1])
 
 
 def send(client):

@@ -104,7 +104,7 @@ def answers_from(form: BaseForm, page: Page) -> dict[str, str | None]:
 class _Letter:
     def __call__(self, form, field):
         if field.data and not (len(field.data) == 1 and field.data.isalpha()):
-            raise ValidationError(field.gettext("Enter one letter"))
+            raise ValidationError(_l("Enter one letter"))
 
 
 class NumberField(IntegerField):
