@@ -518,3 +518,40 @@ def test_the_pdf_never_shows_a_count_below_k(app, tmp_path_factory, members, see
     with app.app_context():
         db.session.execute(sa.delete(Response).where(Response.cycle_id == cycle_id))
         db.session.commit()
+
+
+@pytest.mark.parametrize("language", ["pl", "ar"])
+def test_the_summary_pdf_speaks_the_groups_language(app, demo_cycle, tmp_path, language):
+    from flask_babel import force_locale
+    from flask_babel import gettext as translate
+
+    pdf = tmp_path / f"{language}.pdf"
+    result = _cli(app, "report", demo_cycle, "--format", "pdf", "--lang", language, "-o", pdf)
+    assert result.exit_code == 0, result.output
+    with app.test_request_context(), force_locale(language):
+        from inquiry.questions.bank import THEMES
+
+        expected = [translate("Cycle summary"), str(THEMES["hope"])]
+        if language != "ar":
+            # Poppler reads Arabic back in shaped pieces, so longer phrases are checked in
+            # Polish only; the Arabic pages are looked at as images.
+            expected += [translate("How to read this"), translate("Group members")]
+    with app.app_context():
+        from inquiry.questions.models import Question
+
+        question = db.session.query(Question).filter_by(key="hope.gives_hope").one()
+        if language != "ar":
+            expected.append(question.texts[language].text)  # the bank's own translation
+    assert expected[0] != "Cycle summary"  # really translated
+    text = _pdf_text(pdf)
+    # Arabic comes back from the PDF in shaped pieces: compare without spaces.
+    flat = re.sub(r"[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]+", "", text).casefold()
+    for phrase in expected:
+        assert re.sub(r"\s+", "", phrase).casefold() in flat, phrase
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    if language == "ar":
+        assert "Noto-Sans-Arabic" in fonts
