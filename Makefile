@@ -55,9 +55,9 @@ test: lint ## Install, lint and run the whole test suite (DATABASE_URL=postgresq
 	$(BIN)/pytest
 
 translations: install-test ## Extract, update and compile the message catalogs
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l --sort-by-file --no-wrap -o translations/messages.pot .
 	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel -q update -i translations/messages.pot -d translations && \
+		$(BIN)/pybabel -q update --no-wrap --no-fuzzy-matching -i translations/messages.pot -d translations && \
 		$(BIN)/pybabel -q compile -d translations; fi
 
 bench: install-test ## Run the benchmarks in bench/ (about 7 minutes) and append to bench/RESULTS.md
