@@ -427,3 +427,32 @@ def test_the_audit_log_records_exports_but_never_answers_or_codes(app, client):
     assert len(page.find_all(string=re.compile(r"^exported [(]"))) == 3
     assert "f@example.org" in text
     assert code not in text
+
+
+def test_a_facilitator_prints_the_summary_in_arabic(app, client, tmp_path):
+    group_id = _signed_in(app, client)
+    with app.app_context():
+        from inquiry.groups.models import Group
+
+        cycle_id = make_open_cycle(db.session.get(Group, group_id)).id
+    page = check_page(client.get(f"/workspace/cycles/{cycle_id}"))
+    link = page.find("a", hreflang="ar")
+    assert link is not None and link.get_text() == "العربية"
+    pdf = client.get(link["href"])
+    assert pdf.status_code == 200
+    path = tmp_path / "ar.pdf"
+    path.write_bytes(pdf.data)
+    fonts = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Noto-Sans-Arabic" in fonts
+    client.set_cookie("inquiry_lang", "pl")  # the reader's own language is the default
+    html = client.get(f"/workspace/cycles/{cycle_id}/summary").get_data(as_text=True)
+    assert '<html lang="pl"' in html
+    with app.test_request_context():
+        from flask_babel import force_locale
+        from flask_babel import gettext as translate
+
+        with force_locale("pl"):
+            heading = translate("How to read this")
+    assert heading != "How to read this" and heading in html

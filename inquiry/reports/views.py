@@ -18,7 +18,10 @@ bp = Blueprint("reports", __name__)
 
 def _summary(cycle_id: int):
     cycle = get_cycle_or_404(cycle_id)
-    language = request.args.get("lang", "en_GB")
+    from ..i18n import current_language
+
+    # The summary comes in the reader's language unless another is asked for.
+    language = request.args.get("lang") or current_language()
     if language not in current_app.config["LANGUAGES"]:
         abort(404)
     return cycle, build_summary(cycle, language, current_app.config["LINK_KEY"]), language
