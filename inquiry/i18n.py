@@ -74,8 +74,14 @@ def choose(code: str):
         abort(404)
     target = request.args.get("next", "/")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
-        target = "/"  # only our own pages
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or "\\" in target
+        or (target.startswith("//"))
+    ):
+        target = "/"  # only our own pages (browsers read /\\host and //host as other sites)
     from .responses.services import set_draft_language
 
     set_draft_language(request.cookies.get(current_app.config["RESUME_COOKIE"]), code)

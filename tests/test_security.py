@@ -148,3 +148,19 @@ def test_over_https_cookies_are_secure_and_host_only_with_hsts(app, objects, tmp
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     with secure.app_context():
         db.engine.dispose()  # this second app has its own pool
+
+
+def test_the_language_link_never_sends_anyone_to_another_site(client):
+    for target in (
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "javascript:alert(1)",
+        "evil.example",
+    ):
+        response = client.get("/language/pl", query_string={"next": target})
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/", target
+    kept = client.get("/language/pl", query_string={"next": "/withdraw"})
+    assert kept.headers["Location"] == "/withdraw"
+    assert client.get("/language/xx").status_code == 404
