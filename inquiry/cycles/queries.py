@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.codes import normalise
 from ..extensions import db
+from ..questions.models import Question
 from ..responses.models import Response
 from .models import Cycle, CycleQuestion, JoinCode
 
@@ -27,15 +28,19 @@ def get_cycle(cycle_id: int) -> Cycle | None:
     return db.session.get(Cycle, cycle_id)
 
 
-def list_cycle_questions(cycle_id: int, audience: str) -> list[CycleQuestion]:
-    """One audience's questions in a cycle, in order, with their texts loaded."""
-    return list(
-        db.session.scalars(
-            sa.select(CycleQuestion)
-            .filter_by(cycle_id=cycle_id, audience=audience)
-            .order_by(CycleQuestion.position)
-        ).unique()
+def list_cycle_questions(
+    cycle_id: int, audience: str, *, with_texts: bool = True
+) -> list[CycleQuestion]:
+    """One audience's questions in a cycle, in order, with their texts in every language
+    loaded (or none, when only keys and types are needed, as when answers are stored)."""
+    query = (
+        sa.select(CycleQuestion)
+        .filter_by(cycle_id=cycle_id, audience=audience)
+        .order_by(CycleQuestion.position)
     )
+    if not with_texts:
+        query = query.options(joinedload(CycleQuestion.question).lazyload(Question.texts))
+    return list(db.session.scalars(query).unique())
 
 
 def list_cycles_with_counts() -> list[tuple[Cycle, dict[str, int]]]:

@@ -89,6 +89,7 @@ def record_response(
     link_digests: list[str] | None = None,
     submission_token: str | None = None,
     submitted_at: datetime | None = None,
+    receipt_digest: str | None = None,
 ) -> Response:
     """Store one person's answers (by question key) to a cycle's questions for an audience."""
     response = Response(
@@ -99,6 +100,7 @@ def record_response(
         submission_token=submission_token or str(uuid.uuid4()),
         may_quote=may_quote,
         submitted_at=submitted_at or utcnow(),
+        receipt_digest=receipt_digest,
     )
     for cq in questions:
         value = answers.get(cq.question.key)
@@ -114,6 +116,7 @@ def record_response(
 
 def submit_draft(draft: Draft, questions: list[CycleQuestion], key: str) -> tuple[Response, str]:
     """Turn a draft into a response and delete the draft; returns it with its receipt code."""
+    receipt = receipt_code(key, draft.submission_token)
     response = record_response(
         questions,
         audience=draft.audience,
@@ -122,9 +125,8 @@ def submit_draft(draft: Draft, questions: list[CycleQuestion], key: str) -> tupl
         may_quote=bool(draft.may_quote),
         link_digests=draft.link_digests,
         submission_token=draft.submission_token,
+        receipt_digest=receipt_digest(key, receipt),
     )
-    receipt = receipt_code(key, draft.submission_token)
-    response.receipt_digest = receipt_digest(key, receipt)
     db.session.delete(draft)
     db.session.flush()
     return response, receipt

@@ -292,12 +292,14 @@ def _confirm(submission_token: str):
 @bp.route("/reflect/send", methods=["POST"])
 def send():
     form = SubmitForm()
-    draft, plan = _current_draft()
     if not form.validate():
+        draft, plan = _current_draft()
         if draft is None:
             return _lost()
         form.submission_token.data = draft.submission_token
         return _check(draft, plan, form, 400)
+    # The hot path: no page to draw, so no question texts to load.
+    draft = get_live_draft(request.cookies.get(current_app.config["RESUME_COOKIE"]))
     token = form.submission_token.data
     if get_response_by_token(token) is not None:
         return _confirm(token)
@@ -306,7 +308,8 @@ def send():
     if not draft.cycle.is_open:
         return _closed()
     try:
-        services.submit_draft(draft, plan.questions(), current_app.config["LINK_KEY"])
+        questions = list_cycle_questions(draft.cycle_id, draft.audience, with_texts=False)
+        services.submit_draft(draft, questions, current_app.config["LINK_KEY"])
         db.session.commit()
     except SQLAlchemyError as error:
         db.session.rollback()
