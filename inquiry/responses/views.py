@@ -131,7 +131,9 @@ def _closed():
 
 @bp.route("/reflect", methods=["GET", "POST"])
 def start():
-    draft, _plan = _current_draft()
+    draft = get_live_draft(request.cookies.get(current_app.config["RESUME_COOKIE"]))
+    if draft is not None:
+        g.language = draft.language
     joining = session.get("join")
     if joining and (draft is None or [draft.cycle_id, draft.audience] != joining):
         draft = None
