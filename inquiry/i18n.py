@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import get_locale
 
+from .core.cookies import set_member_cookie
 from .extensions import babel
 
 LANGUAGE_COOKIE = "inquiry_lang"
@@ -86,14 +87,7 @@ def choose(code: str):
 
     set_draft_language(request.cookies.get(current_app.config["RESUME_COOKIE"]), code)
     response = redirect(target)
-    response.set_cookie(
-        LANGUAGE_COOKIE,
-        code,
-        max_age=365 * 86400,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure,
-    )
+    set_member_cookie(response, LANGUAGE_COOKIE, code, days=365)
     return response
 
 

@@ -124,13 +124,13 @@ def test_the_member_sees_their_answer_again_after_a_refused_post(app, objects):
 
 def test_cookies_are_http_only_and_same_site(app, objects):
     client = app.test_client()
-    response = client.post("/reflect", data={})  # any page that sets the session
     start(client, objects["code"])
-    for name in ("session", "inquiry_resume"):
+    client.get("/language/pl")
+    for name in ("session", "inquiry_resume", "inquiry_lang"):
         cookie = client.get_cookie(name)
         assert cookie is not None and cookie.http_only, name
         assert cookie.same_site == "Lax", name
-    response.close()
+        assert not cookie.secure, name  # plain http here; Secure over HTTPS below
 
 
 def test_over_https_cookies_are_secure_and_host_only_with_hsts(app, objects, tmp_path):

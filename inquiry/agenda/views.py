@@ -21,6 +21,7 @@ from wtforms import SelectChoice
 
 from ..core.access import get_cycle_or_404
 from ..core.codes import keyed_digest
+from ..core.cookies import set_member_cookie
 from ..core.forms import BaseForm
 from ..cycles.queries import get_cycle
 from ..extensions import csrf, db
@@ -109,14 +110,7 @@ def choose():
         else:
             db.session.commit()
             response = redirect(url_for(".choose", saved=1))
-            response.set_cookie(
-                VOTER_COOKIE,
-                token,
-                max_age=90 * 86400,
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure,
-            )
+            set_member_cookie(response, VOTER_COOKIE, token, days=90)
             return response
     return render_template(
         "agenda/choose.html",

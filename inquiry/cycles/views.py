@@ -109,13 +109,14 @@ def new(group_id: int):
     ), 400 if form.errors else 200
 
 
-def _change_state(cycle_id: int, change, action: str, message: str):
+def _change_state(cycle_id: int, required: str, change, action: str, message: str):
+    """One button's change to a cycle in the state it needs; 409 from any other state."""
     cycle = get_cycle_or_404(cycle_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not change(cycle):
+    if cycle.state != required:
         abort(409)
+    change(cycle)
     audit.record(action, cycle, current_user.id)
     db.session.commit()
     flash(message)
@@ -125,25 +126,17 @@ def _change_state(cycle_id: int, change, action: str, message: str):
 @bp.route("/cycles/<int:cycle_id>/open", methods=["POST"])
 @login_required
 def open_(cycle_id: int):
-    def change(cycle):
-        if cycle.state != "draft":
-            return False
-        services.open_cycle(cycle)
-        return True
-
-    return _change_state(cycle_id, change, "opened", _("The cycle is open. Share its codes."))
+    return _change_state(
+        cycle_id, "draft", services.open_cycle, "opened", _("The cycle is open. Share its codes.")
+    )
 
 
 @bp.route("/cycles/<int:cycle_id>/close", methods=["POST"])
 @login_required
 def close(cycle_id: int):
-    def change(cycle):
-        if cycle.state != "open":
-            return False
-        services.close_cycle(cycle)
-        return True
-
-    return _change_state(cycle_id, change, "closed", _("The cycle is closed."))
+    return _change_state(
+        cycle_id, "open", services.close_cycle, "closed", _("The cycle is closed.")
+    )
 
 
 @bp.route("/cycles/<int:cycle_id>/codes/<audience>/replace", methods=["POST"])
@@ -151,15 +144,12 @@ def close(cycle_id: int):
 def replace_code(cycle_id: int, audience: str):
     if audience not in AUDIENCES:
         abort(404)
-
-    def change(cycle):
-        if not cycle.is_open:
-            return False
-        services.issue_code(cycle, audience)
-        return True
-
     return _change_state(
-        cycle_id, change, "replaced_code", _("New code made. The old code no longer works.")
+        cycle_id,
+        "open",
+        lambda cycle: services.issue_code(cycle, audience),
+        "replaced_code",
+        _("New code made. The old code no longer works."),
     )
 
 

@@ -35,47 +35,34 @@ def _form(group=None) -> GroupForm:
 @bp.route("/groups/new", methods=["GET", "POST"])
 @login_required
 def new():
-    network_id = current_user.network_id
-    if network_id is None:
+    if current_user.network_id is None:
         abort(404)  # an admin without a network creates groups with the command line
-    form = _form()
-    if form.validate_on_submit():
-        try:
-            group = services.create_group(
-                current_user,
-                network_id,
-                form.name.data,
-                form.description.data or "",
-                form.default_language.data,
-            )
-        except services.GroupError as error:
-            form.name.errors = [str(error)]
-        else:
-            db.session.commit()
-            flash(_("Group created."))
-            return redirect(url_for("groups.home", _anchor=f"group-{group.id}"))
-    return render_template("groups/form.html", form=form, group=None), (400 if form.errors else 200)
+    return _group_page(None)
 
 
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(group_id: int):
-    group = get_group_or_404(group_id)
+    return _group_page(get_group_or_404(group_id))
+
+
+def _group_page(group):
+    """Adding a group (group is None) and changing one share a form and a page."""
     form = _form(group)
     if form.validate_on_submit():
+        details = (form.name.data, form.description.data or "", form.default_language.data)
         try:
-            services.update_group(
-                current_user,
-                group,
-                form.name.data,
-                form.description.data or "",
-                form.default_language.data,
-            )
+            if group is None:
+                group = services.create_group(current_user, current_user.network_id, *details)
+                message = _("Group created.")
+            else:
+                services.update_group(current_user, group, *details)
+                message = _("Changes saved.")
         except services.GroupError as error:
             form.name.errors = [str(error)]
         else:
             db.session.commit()
-            flash(_("Changes saved."))
+            flash(message)
             return redirect(url_for("groups.home", _anchor=f"group-{group.id}"))
     return render_template("groups/form.html", form=form, group=group), (
         400 if form.errors else 200

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..actions.queries import list_actions_to_review
 from ..agenda.queries import list_ranked_topics
+from ..core.cookies import set_member_cookie
 from ..core.errors import unavailable
 from ..core.forms import BaseForm
 from ..cycles.queries import find_join_code, get_cycle, list_cycle_questions
@@ -179,13 +180,8 @@ def start():
     session.pop("join", None)
     response = redirect(url_for(".step", number=1))
     if token:
-        response.set_cookie(
-            current_app.config["RESUME_COOKIE"],
-            token,
-            max_age=current_app.config["DRAFT_DAYS"] * 86400,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure,
+        set_member_cookie(
+            response, current_app.config["RESUME_COOKIE"], token, current_app.config["DRAFT_DAYS"]
         )
     return response
 
