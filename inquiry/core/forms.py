@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel import support
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
+
+
+@cache
+def _wtforms_translations(locale: str) -> support.Translations:
+    """WTForms' own messages in one language, loaded once per process, not once per request."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 class BaseForm(FlaskForm):
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return _wtforms_translations(str(get_locale()))
+
     @property
     def errors(self) -> dict:
         # WTForms caches this; our views add messages after validation, so always recount.

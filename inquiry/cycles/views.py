@@ -214,7 +214,7 @@ def paper_entry(cycle_id: int, audience: str):
     import uuid
 
     from ..responses.paper import paper_answers, paper_form
-    from ..responses.queries import get_response_by_token
+    from ..responses.queries import is_stored
     from ..responses.services import record_response
 
     cycle = get_cycle_or_404(cycle_id)
@@ -227,7 +227,7 @@ def paper_entry(cycle_id: int, audience: str):
         form.submission_token.data = str(uuid.uuid4())
     if request.method == "POST" and form.validate():
         token = form.submission_token.data
-        if get_response_by_token(token) is None:
+        if not is_stored(token):
             record_response(
                 questions,
                 audience=audience,

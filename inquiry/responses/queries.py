@@ -26,8 +26,14 @@ def get_live_draft(token: str | None) -> Draft | None:
     )
 
 
-def get_response_by_token(submission_token: str) -> Response | None:
-    return db.session.scalar(sa.select(Response).filter_by(submission_token=submission_token))
+def is_stored(submission_token: str) -> bool:
+    """Whether a response with this submission token is already stored."""
+    return (
+        db.session.scalar(
+            sa.select(Response.id).filter_by(submission_token=submission_token).limit(1)
+        )
+        is not None
+    )
 
 
 def get_response_by_receipt(digest: str) -> Response | None:

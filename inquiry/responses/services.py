@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -11,10 +12,11 @@ import sqlalchemy as sa
 from ..core.models import utcnow
 from ..cycles.models import Cycle, CycleQuestion
 from ..extensions import db
+from ..questions.models import Question
 from .forms import PREFER_NOT_TO_SAY
 from .linking import receipt_code, receipt_digest
 from .models import Answer, Draft, LinkKey, Response
-from .queries import token_digest
+from .queries import is_stored, token_digest
 
 
 def start_draft(cycle: Cycle, audience: str, language: str, days: int) -> tuple[Draft, str]:
@@ -54,28 +56,23 @@ def save_about(draft: Draft, may_quote: bool | None, link_digests: list[str] | N
     db.session.flush()
 
 
-def _answer(cq: CycleQuestion, value: str) -> Answer | None:
-    answer = Answer(
-        cycle_question_id=cq.id,
-        cycle_id=cq.cycle_id,
-        audience=cq.audience,
-        qtype=cq.qtype,
-        prefer_not_to_say=False,
-    )
-    if cq.qtype == "likert":
+def _answer_values(qtype: str, options: list | None, value: str) -> dict | None:
+    """The answer columns for one value of a question type, or None when it is not valid."""
+    values = {"qtype": qtype, "prefer_not_to_say": False}
+    if qtype == "likert":
         if value == PREFER_NOT_TO_SAY:
-            answer.prefer_not_to_say = True
+            values["prefer_not_to_say"] = True
         elif value in {"1", "2", "3", "4", "5"}:
-            answer.likert = int(value)
+            values["likert"] = int(value)
         else:
             return None
-    elif cq.qtype == "choice":
-        if value not in (cq.question.options or []):
+    elif qtype == "choice":
+        if value not in (options or []):
             return None
-        answer.choice = value
+        values["choice"] = value
     else:
-        answer.text = value
-    return answer
+        values["text"] = value
+    return values
 
 
 def record_response(
@@ -104,9 +101,13 @@ def record_response(
     )
     for cq in questions:
         value = answers.get(cq.question.key)
-        answer = _answer(cq, value) if value is not None else None
-        if answer is not None:
-            response.answers.append(answer)
+        values = _answer_values(cq.qtype, cq.question.options, value) if value is not None else None
+        if values is not None:
+            response.answers.append(
+                Answer(
+                    cycle_question_id=cq.id, cycle_id=cq.cycle_id, audience=cq.audience, **values
+                )
+            )
     for variant, digest in enumerate(link_digests or []):
         response.link_keys.append(LinkKey(variant=variant, digest=digest))
     db.session.add(response)
@@ -114,22 +115,106 @@ def record_response(
     return response
 
 
-def submit_draft(draft: Draft, questions: list[CycleQuestion], key: str) -> tuple[Response, str]:
-    """Turn a draft into a response and delete the draft; returns it with its receipt code."""
-    receipt = receipt_code(key, draft.submission_token)
-    response = record_response(
-        questions,
-        audience=draft.audience,
-        language=draft.language,
-        answers=draft.answers or {},
-        may_quote=bool(draft.may_quote),
-        link_digests=draft.link_digests,
-        submission_token=draft.submission_token,
-        receipt_digest=receipt_digest(key, receipt),
+class SendResult(enum.Enum):
+    SENT = "sent"
+    ALREADY_SENT = "already sent"
+    NOT_FOUND = "not found"
+    CLOSED = "closed"
+
+
+# The send's statements, built once: it is the busiest write a member makes.
+_DRAFT_TO_SEND = (
+    sa.select(
+        Draft.id,
+        Draft.cycle_id,
+        Draft.audience,
+        Draft.language,
+        Draft.submission_token,
+        Draft.answers,
+        Draft.may_quote,
+        Draft.link_digests,
+        Cycle.state,
     )
-    db.session.delete(draft)
-    db.session.flush()
-    return response, receipt
+    .join(Cycle, Cycle.id == Draft.cycle_id)
+    .where(Draft.token_digest == sa.bindparam("digest"), Draft.expires_at > sa.bindparam("now"))
+)
+_QUESTION_KEYS = (
+    sa.select(CycleQuestion.id, CycleQuestion.qtype, Question.key, Question.options)
+    .join(Question, Question.id == CycleQuestion.question_id)
+    .where(
+        CycleQuestion.cycle_id == sa.bindparam("cycle_id"),
+        CycleQuestion.audience == sa.bindparam("audience"),
+    )
+)
+_INSERT_RESPONSE = sa.insert(Response.__table__)
+_INSERT_ANSWERS = sa.insert(Answer.__table__)
+_INSERT_LINK_KEYS = sa.insert(LinkKey.__table__)
+_DELETE_DRAFT = sa.delete(Draft.__table__).where(Draft.__table__.c.id == sa.bindparam("draft_id"))
+
+
+def send_draft(resume_token: str | None, submission_token: str, key: str) -> SendResult:
+    """Turn the member's draft into a response and delete the draft.
+
+    It reads and writes plain rows: one read of the draft with its cycle's state, one of the
+    question keys, then the inserts. A second send of the same submission token (a double
+    tap, a retry) finds the response already stored; two at once meet the UNIQUE token, and
+    the caller checks again after rolling back.
+    """
+    connection = db.session.connection()
+    draft = None
+    if resume_token and len(resume_token) <= 100:
+        draft = connection.execute(
+            _DRAFT_TO_SEND, {"digest": token_digest(resume_token), "now": utcnow()}
+        ).first()
+    if draft is None or draft.submission_token != submission_token:
+        if is_stored(submission_token):
+            return SendResult.ALREADY_SENT
+        return SendResult.NOT_FOUND
+    if draft.state != "open":
+        return SendResult.CLOSED
+    answers = draft.answers or {}
+    response = {
+        "cycle_id": draft.cycle_id,
+        "audience": draft.audience,
+        "language": draft.language,
+        "source": "web",
+        "submission_token": submission_token,
+        "may_quote": bool(draft.may_quote),
+        "submitted_at": utcnow(),
+        "receipt_digest": receipt_digest(key, receipt_code(key, submission_token)),
+    }
+    response_id = connection.execute(_INSERT_RESPONSE, response).inserted_primary_key[0]
+    rows = []
+    for question in connection.execute(
+        _QUESTION_KEYS, {"cycle_id": draft.cycle_id, "audience": draft.audience}
+    ):
+        value = answers.get(question.key)
+        values = None if value is None else _answer_values(question.qtype, question.options, value)
+        if values is not None:
+            rows.append(
+                {
+                    "response_id": response_id,
+                    "cycle_id": draft.cycle_id,
+                    "audience": draft.audience,
+                    "cycle_question_id": question.id,
+                    "likert": None,
+                    "text": None,
+                    "choice": None,
+                    **values,
+                }
+            )
+    if rows:
+        connection.execute(_INSERT_ANSWERS, rows)
+    if draft.link_digests:
+        connection.execute(
+            _INSERT_LINK_KEYS,
+            [
+                {"response_id": response_id, "variant": variant, "digest": digest}
+                for variant, digest in enumerate(draft.link_digests)
+            ],
+        )
+    connection.execute(_DELETE_DRAFT, {"draft_id": draft.id})
+    return SendResult.SENT
 
 
 def withdraw_response(response: Response) -> None:

@@ -29,7 +29,7 @@ from . import services
 from .forms import AboutForm, JoinForm, SubmitForm, WithdrawForm, answers_from, page_form
 from .linking import format_receipt, link_digests, receipt_code, receipt_digest
 from .plan import build_plan
-from .queries import get_live_draft, get_response_by_receipt, get_response_by_token
+from .queries import get_live_draft, get_response_by_receipt, is_stored
 
 bp = Blueprint("reflect", __name__)
 # Member forms check their own CSRF token (every one is a BaseForm), so that a refused
@@ -296,27 +296,29 @@ def send():
             return _lost()
         form.submission_token.data = draft.submission_token
         return _check(draft, plan, form, 400)
-    # The hot path: no page to draw, so no question texts to load.
-    draft = get_live_draft(request.cookies.get(current_app.config["RESUME_COOKIE"]))
+    # The hot path: no page to draw, so no question texts and no form objects to load.
     token = form.submission_token.data
-    if get_response_by_token(token) is not None:
-        return _confirm(token)
-    if draft is None or draft.submission_token != token:
-        return _lost()
-    if not draft.cycle.is_open:
-        return _closed()
     try:
-        questions = list_cycle_questions(draft.cycle_id, draft.audience, with_texts=False)
-        services.submit_draft(draft, questions, current_app.config["LINK_KEY"])
+        result = services.send_draft(
+            request.cookies.get(current_app.config["RESUME_COOKIE"]),
+            token,
+            current_app.config["LINK_KEY"],
+        )
         db.session.commit()
     except SQLAlchemyError as error:
         db.session.rollback()
         # Another tap of the same button got there first: show the same confirmation.
-        if get_response_by_token(token) is not None:
+        if is_stored(token):
             return _confirm(token)
         current_app.logger.error("could not send a reflection: %s", type(error).__name__)
         draft, plan = _current_draft()
+        if draft is None:
+            return _lost()
         return unavailable(lambda: _check(draft, plan)[0])
+    if result is services.SendResult.NOT_FOUND:
+        return _lost()
+    if result is services.SendResult.CLOSED:
+        return _closed()
     return _confirm(token)
 
 
