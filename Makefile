@@ -40,6 +40,9 @@ demo: db ## Seed the demo network once and print its logins and join codes
 
 run: demo ## Set everything up and serve the demo on http://127.0.0.1:$(PORT)
 	@echo "Serving Inquiry on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	@# The render worker makes PDFs beside the web workers, at a lower priority.
+	$(BIN)/inquiry render-worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --error-logfile - \
 		"inquiry:create_app()"
 

@@ -22,10 +22,19 @@ def init_app(app: Flask) -> None:
     from . import demo
     from .accounts import cli as accounts_cli
     from .cycles import cli as cycles_cli
+    from .printing import cli as printing_cli
     from .questions import cli as questions_cli
     from .reports import cli as reports_cli
     from .responses import cli as responses_cli
 
-    for module in (accounts_cli, cycles_cli, questions_cli, responses_cli, reports_cli, demo):
+    for module in (
+        accounts_cli,
+        cycles_cli,
+        questions_cli,
+        responses_cli,
+        reports_cli,
+        printing_cli,
+        demo,
+    ):
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -6,6 +6,7 @@ from .agenda.models import AgendaTopic, AgendaVote
 from .core.audit import AuditEvent
 from .cycles.models import Cycle, CycleQuestion, JoinCode
 from .groups.models import Group, Network
+from .printing.models import PdfDocument
 from .questions.models import Question, QuestionText
 from .responses.models import Answer, Draft, LinkKey, QuoteApproval, Response
 
@@ -23,6 +24,7 @@ __all__ = [
     "JoinCode",
     "LinkKey",
     "Network",
+    "PdfDocument",
     "Question",
     "QuestionText",
     "QuoteApproval",

@@ -112,6 +112,24 @@ def live_server(app):
 
 
 @pytest.fixture
+def pdf_worker(app):
+    """The render worker, running beside the live server as it does beside gunicorn."""
+    from inquiry.printing import worker
+
+    stop = threading.Event()
+
+    def run():
+        with app.app_context():
+            worker.run(stop, poll=0.2)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=30)
+
+
+@pytest.fixture
 def read_only_database(app):
     """Make every transaction fail to write, for real, at the database."""
     with app.app_context():

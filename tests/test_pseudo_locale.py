@@ -4,9 +4,11 @@ outside them on any page did not go through translation."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -165,6 +167,20 @@ def test_every_page_speaks_only_through_the_catalog(app, pseudo_dir):
         response = staff.get(url)
         assert response.status_code == 200, url
         pages[url] = response.get_data(as_text=True)
+    # The page that waits for a PDF: waiting, waiting too long, and failed.
+    waiting = staff.get("/workspace/cycles/{cycle}/poster.pdf".format(**ids)).headers["Location"]
+    for state, change in (
+        ("waiting", {}),
+        ("slow", {"requested_at": datetime.now(UTC) - timedelta(minutes=5)}),
+        ("failed", {"status": "failed"}),
+    ):
+        if change:
+            with pseudo.app_context():
+                from inquiry.printing.models import PdfDocument
+
+                db.session.execute(sa.update(PdfDocument).values(**change))
+                db.session.commit()
+        pages[f"PDF {state}"] = staff.get(waiting).get_data(as_text=True)
 
     problems = {url: _untranslated(_visible_text(html), data) for url, html in pages.items()}
     problems = {url: found for url, found in problems.items() if found}

@@ -33,8 +33,12 @@ def objects(app):
         )
         db.session.add_all([action, topic])
         admin = make_user("admin", cycle.group.network, email="admin@example.org")
+        from inquiry.printing.services import request_pdf
+
+        document = request_pdf("<p>z</p>", "z.pdf", cycle_id=cycle.id)
         db.session.commit()
         return {
+            "document_id": document.id,
             "code": cycle.active_code("member"),
             "cycle_id": cycle.id,
             "group_id": cycle.group_id,

@@ -15,6 +15,7 @@ from inquiry.extensions import db
 from .accounts.test_login import sign_in
 from .factories import make_group, make_open_cycle, make_user
 from .pages import check_page, error_summary, form_fields, parse
+from .pdfs import fetch_pdf
 
 
 def _facilitator(app):
@@ -128,10 +129,8 @@ def test_the_poster_has_the_code_the_link_and_a_qr_code(app, client, tmp_path):
 
         cycle = make_open_cycle(db.session.get(Group, group_id))
         cycle_id, code = cycle.id, cycle.active_code("member")
-    response = client.get(f"/workspace/cycles/{cycle_id}/poster.pdf")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
     pdf = tmp_path / "poster.pdf"
-    pdf.write_bytes(response.data)
+    pdf.write_bytes(fetch_pdf(app, client, f"/workspace/cycles/{cycle_id}/poster.pdf"))
     text = subprocess.run(
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -176,10 +175,8 @@ def test_paper_answers_are_typed_in_one_screen_each(app, client, tmp_path):
         assert len(response.answers) == 3
     fresh = check_page(client.get(url))
     assert "Paper response saved" in fresh.get_text()
-    pdf = client.get(f"/workspace/cycles/{cycle_id}/paper/member.pdf")
-    assert pdf.status_code == 200
     path = tmp_path / "paper.pdf"
-    path.write_bytes(pdf.data)
+    path.write_bytes(fetch_pdf(app, client, f"/workspace/cycles/{cycle_id}/paper/member.pdf"))
     text = subprocess.run(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -438,10 +435,8 @@ def test_a_facilitator_prints_the_summary_in_arabic(app, client, tmp_path):
     page = check_page(client.get(f"/workspace/cycles/{cycle_id}"))
     link = page.find("a", hreflang="ar")
     assert link is not None and link.get_text() == "العربية"
-    pdf = client.get(link["href"])
-    assert pdf.status_code == 200
     path = tmp_path / "ar.pdf"
-    path.write_bytes(pdf.data)
+    path.write_bytes(fetch_pdf(app, client, link["href"]))
     fonts = subprocess.run(
         ["pdffonts", str(path)], capture_output=True, text=True, check=True
     ).stdout

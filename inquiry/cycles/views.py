@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -134,9 +133,20 @@ def open_(cycle_id: int):
 @bp.route("/cycles/<int:cycle_id>/close", methods=["POST"])
 @login_required
 def close(cycle_id: int):
-    return _change_state(
-        cycle_id, "open", services.close_cycle, "closed", _("The cycle is closed.")
-    )
+    return _change_state(cycle_id, "open", _close, "closed", _("The cycle is closed."))
+
+
+def _close(cycle) -> None:
+    """Close the cycle and start making its summary PDF, in the group's language and the
+    reader's, so it is ready by the time someone prints it for the next meeting."""
+    from ..i18n import current_language
+    from ..printing.services import request_pdf
+    from ..reports.render import summary_document
+
+    services.close_cycle(cycle)
+    for language in dict.fromkeys((cycle.group.default_language, current_language())):
+        html, name = summary_document(cycle, language)
+        request_pdf(html, name, cycle_id=cycle.id)
 
 
 @bp.route("/cycles/<int:cycle_id>/codes/<audience>/replace", methods=["POST"])
@@ -172,7 +182,7 @@ def room(cycle_id: int):
 @bp.route("/cycles/<int:cycle_id>/poster.pdf")
 @login_required
 def poster(cycle_id: int):
-    from ..reports.pdf import render_pdf
+    from ..printing.views import pdf_response
     from ..reports.render import stylesheet_path
     from .poster import qr_data_uri
 
@@ -192,12 +202,7 @@ def poster(cycle_id: int):
         stylesheet=stylesheet_path().as_uri(),
     )
     audit.record("printed", cycle, current_user.id, f"poster {audience}")
-    db.session.commit()
-    return Response(
-        render_pdf(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="poster-{cycle.id}.pdf"'},
-    )
+    return pdf_response(html, f"poster-{cycle.id}-{audience}.pdf", cycle_id=cycle.id)
 
 
 def _paper_questions(cycle, audience):
@@ -255,7 +260,7 @@ def paper_entry(cycle_id: int, audience: str):
 def paper_pdf(cycle_id: int, audience: str):
     from flask_babel import force_locale
 
-    from ..reports.pdf import render_pdf
+    from ..printing.views import pdf_response
     from ..reports.render import stylesheet_path
 
     cycle = get_cycle_or_404(cycle_id)
@@ -271,12 +276,7 @@ def paper_pdf(cycle_id: int, audience: str):
             stylesheet=stylesheet_path().as_uri(),
         )
     audit.record("printed", cycle, current_user.id, f"paper {audience}")
-    db.session.commit()
-    return Response(
-        render_pdf(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="paper-{cycle.id}-{audience}.pdf"'},
-    )
+    return pdf_response(html, f"paper-{cycle.id}-{audience}.pdf", cycle_id=cycle.id)
 
 
 @bp.route("/cycles/<int:cycle_id>/questions", methods=["GET", "POST"])

@@ -136,6 +136,20 @@ def render_summary(
         )
 
 
+VARIANTS = ("", "large-print", "easy-read")
+
+
+def summary_document(cycle, language: str, variant: str = "") -> tuple[str, str]:
+    """The finished HTML of a cycle's summary for printing, and the PDF's file name."""
+    from .summary import build_summary
+
+    summary = build_summary(cycle, language, current_app.config["LINK_KEY"])
+    html = render_summary(
+        summary, language, large_print=variant == "large-print", easy_read=variant == "easy-read"
+    )
+    return html, f"summary-{cycle.id}{'-' + variant if variant else ''}-{language}.pdf"
+
+
 def render_rollup(rollup, language: str = "en_GB", *, standalone: bool = False) -> str:
     css = stylesheet_path()
     with force_locale(language):

@@ -5,25 +5,30 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from ..core.access import get_cycle_or_404
 from .exports import answers_csv, codebook_csv
 from .formats import summary_csv, summary_json
-from .render import render_summary
 from .summary import build_summary
 
 bp = Blueprint("reports", __name__)
 
 
-def _summary(cycle_id: int):
-    cycle = get_cycle_or_404(cycle_id)
+def _summary_scope(cycle_id: int):
+    """The cycle, and the language its summary is wanted in: the reader's unless another is
+    asked for."""
     from ..i18n import current_language
 
-    # The summary comes in the reader's language unless another is asked for.
+    cycle = get_cycle_or_404(cycle_id)
     language = request.args.get("lang") or current_language()
     if language not in current_app.config["LANGUAGES"]:
         abort(404)
+    return cycle, language
+
+
+def _summary(cycle_id: int):
+    cycle, language = _summary_scope(cycle_id)
     return cycle, build_summary(cycle, language, current_app.config["LINK_KEY"]), language
 
 
@@ -55,18 +60,16 @@ def summary_page(cycle_id: int):
 @bp.route("/cycles/<int:cycle_id>/summary.pdf")
 @login_required
 def summary_pdf(cycle_id: int):
-    from .pdf import render_pdf
+    from ..printing.views import pdf_response
+    from .render import VARIANTS, summary_document
 
-    cycle, summary, language = _summary(cycle_id)
+    cycle, language = _summary_scope(cycle_id)
     variant = request.args.get("variant", "")
-    if variant not in ("", "large-print", "easy-read"):
+    if variant not in VARIANTS:
         abort(404)
-    html = render_summary(
-        summary, language, large_print=variant == "large-print", easy_read=variant == "easy-read"
-    )
-    name = f"summary-{cycle.id}{'-' + variant if variant else ''}.pdf"
+    html, name = summary_document(cycle, language, variant)
     _noted("printed", cycle, f"summary {variant or 'standard'} {language}")
-    return _download(render_pdf(html), "application/pdf", name)
+    return pdf_response(html, name, cycle_id=cycle.id)
 
 
 @bp.route("/cycles/<int:cycle_id>/summary.json")
@@ -123,11 +126,11 @@ def rollup_page():
 @bp.route("/rollup.pdf")
 @login_required
 def rollup_pdf():
-    from .pdf import render_pdf
+    from ..printing.views import pdf_response
     from .render import render_rollup
 
     rollup = _rollup()
-    return _download(render_pdf(render_rollup(rollup)), "application/pdf", "rollup.pdf")
+    return pdf_response(render_rollup(rollup), "rollup.pdf", network_id=current_user.network_id)
 
 
 @bp.route("/rollup.csv")

@@ -218,7 +218,10 @@ def send_draft(resume_token: str | None, submission_token: str, key: str) -> Sen
 
 
 def withdraw_response(response: Response) -> None:
-    """Delete a response and everything it said."""
+    """Delete a response and everything it said, including PDFs made while it counted."""
+    from ..printing.services import forget_cycle_pdfs
+
+    forget_cycle_pdfs(response.cycle_id)
     db.session.delete(response)
     db.session.flush()
 

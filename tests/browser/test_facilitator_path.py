@@ -22,7 +22,7 @@ def _sign_in(page, email):
     page.wait_for_url("**/workspace/")
 
 
-def test_the_facilitators_whole_path(app, open_page, axe_source, artifacts):
+def test_the_facilitators_whole_path(app, open_page, axe_source, artifacts, pdf_worker):
     with app.app_context():
         network = make_network(name="Riverside")
         make_user("coordinator", network, email="coord@example.org")
@@ -70,10 +70,18 @@ def test_the_facilitators_whole_path(app, open_page, axe_source, artifacts):
     assert_no_axe_violations(sam, axe_source, "open cycle")
     sam.screenshot(path=artifacts / "path-cycle.png", full_page=True)
 
-    # ... prints the poster.
+    # ... prints the poster: a page waits while the render worker makes it, then it downloads.
     with sam.expect_download() as download:
         sam.get_by_role("link", name="Poster (PDF)").first.click()
-    assert download.value.suggested_filename.startswith("poster-")
+        sam.wait_for_url("**/workspace/pdfs/*")
+        assert sam.get_by_role("heading", name="Making your PDF").is_visible()
+        assert_no_axe_violations(sam, axe_source, "making your PDF")
+    assert download.value.suggested_filename == "poster-{}-member.pdf".format(
+        cycle_url.rstrip("/").rsplit("/", 1)[-1]
+    )
+    ready = sam.get_by_role("status").filter(has_text="Your PDF is ready")
+    ready.wait_for()
+    sam.goto(cycle_url)
 
     # ... types in two paper responses, with the keyboard only.
     sam.get_by_role("link", name="Type in paper answers for Group members").click()
