@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,7 +20,48 @@ POLL_SECONDS = 0.5
 PURGE_EVERY = 3600.0
 
 
-def run(stop: threading.Event, *, once: bool = False, poll: float = POLL_SECONDS) -> int:
+def _lower_priority(nice: int) -> None:
+    os.nice(nice)
+    if nice == 19 and hasattr(os, "SCHED_IDLE"):
+        # The lowest: Linux runs it only when a CPU has nothing else to do.
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the worker to handle
+    import weasyprint  # noqa: F401 - load it once, before the first PDF
+
+
+class LowPriorityRenderer:
+    """Makes PDFs in a child process at a lower CPU priority. The worker itself keeps normal
+    priority for its short database writes: a starved process must never sit on SQLite's
+    write lock while members wait for it."""
+
+    def __init__(self, nice: int, static_folder: str):
+        self.nice, self.static_folder = nice, static_folder
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_lower_priority,
+            initargs=(self.nice,),
+        )
+
+    def __call__(self, html: str) -> bytes:
+        from ..reports.pdf import render_pdf_with
+
+        try:
+            return self.pool.submit(render_pdf_with, html, self.static_folder).result()
+        except BrokenProcessPool:
+            self.pool = self._start()  # the child died (out of memory?): a fresh one
+            raise
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+def run(
+    stop: threading.Event, *, once: bool = False, poll: float = POLL_SECONDS, render=None
+) -> int:
     """Make PDFs until `stop` is set (or, with once, until the queue is empty); returns how
     many were taken from the queue. A database outage is waited out, not fatal."""
     made, last_purge = 0, float("-inf")
@@ -25,7 +71,7 @@ def run(stop: threading.Event, *, once: bool = False, poll: float = POLL_SECONDS
                 purge_unused()
                 db.session.commit()
                 last_purge = time.monotonic()
-            worked = render_next()
+            worked = render_next(render)
         except SQLAlchemyError as error:
             db.session.rollback()
             current_app.logger.error("PDF worker: database error %s", type(error).__name__)

@@ -38,13 +38,18 @@ _font_config = None
 def render_pdf(html: str) -> bytes:
     """A tagged (PDF/UA-1) PDF of the given HTML, with our fonts embedded. The document's
     <title> and <html lang> become the PDF's title and language."""
+    return render_pdf_with(html, current_app.static_folder)
+
+
+def render_pdf_with(html: str, static_folder: str) -> bytes:
+    """render_pdf without the app: for the render worker's own low-priority process."""
     global _font_config
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     if _font_config is None:
         _font_config = FontConfiguration()
-    static = Path(current_app.static_folder)
+    static = Path(static_folder)
     document = weasyprint.HTML(
         string=html,
         base_url=static.as_uri() + "/",

@@ -219,7 +219,7 @@ def test_pdfs_nobody_asked_for_in_a_month_are_deleted(app):
 
 def test_the_worker_command_makes_what_is_waiting(app, client, facilitator_cycle):
     client.get(f"/workspace/cycles/{facilitator_cycle}/poster.pdf")
-    result = app.test_cli_runner().invoke(args=["render-worker", "--once", "--nice", "0"])
+    result = app.test_cli_runner().invoke(args=["render-worker", "--once"])
     assert result.exit_code == 0, result.output
     assert "Made 1 PDFs." in result.output
     assert _documents(app) == [(f"poster-{facilitator_cycle}-member.pdf", "ready")]
@@ -228,3 +228,24 @@ def test_the_worker_command_makes_what_is_waiting(app, client, facilitator_cycle
 def test_a_document_belongs_to_one_cycle_or_one_network(app):
     with app.app_context(), pytest.raises(ValueError):
         request_pdf("<p>x</p>", "x.pdf")
+
+
+def test_pdfs_are_made_in_a_child_process_that_only_uses_idle_cpu(app):
+    import os
+
+    from inquiry.printing.worker import LowPriorityRenderer
+
+    before = os.nice(0)
+    renderer = LowPriorityRenderer(19, app.static_folder)
+    try:
+        assert renderer.pool.submit(os.getpid).result() != os.getpid()
+        assert renderer.pool.submit(os.nice, 0).result() == 19
+        assert renderer.pool.submit(os.sched_getscheduler, 0).result() == os.SCHED_IDLE
+        pdf = renderer('<html lang="en"><title>T</title><p>Made away from members</p></html>')
+    finally:
+        renderer.close()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Made away from members" in text
+    assert os.nice(0) == before  # the worker itself keeps its priority for database writes
