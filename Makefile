@@ -63,11 +63,12 @@ translations: install-test ## Extract, update and compile the message catalogs
 		$(BIN)/pybabel -q update --no-wrap --no-fuzzy-matching -i translations/messages.pot -d translations && \
 		$(BIN)/pybabel -q compile -d translations; fi
 
-bench: install-test ## Run the benchmarks in bench/ (about 7 minutes) and append to bench/RESULTS.md
+bench: install-test ## Run the benchmarks in bench/ (about 10 minutes) and append to bench/RESULTS.md
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/report_time.py
 	$(BIN)/python bench/submit_floor.py
 	$(BIN)/python bench/load_faults.py
+	$(BIN)/python bench/pdf_contention.py
 
 clean: ## Remove .venv and caches (keeps instance/ and its data)
 	rm -rf $(VENV) tests/.npm .pytest_cache .ruff_cache

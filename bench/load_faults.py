@@ -105,25 +105,27 @@ class Member:
             return error.code, error.headers.get("Location", "")
 
 
+def reflect_to_check(member: Member, code: str, rng: random.Random) -> dict:
+    """Join, start, answer a page and open "Check your answers"; returns the send form."""
+    start = member.get(f"/j/{code}")
+    member.post("/reflect", {"csrf_token": TOKEN.search(start)[1]})
+    page = member.get("/reflect/1")
+    member.post(
+        "/reflect/1",
+        {"csrf_token": TOKEN.search(page)[1], "q-shared_aims-know_aims": str(rng.randint(1, 5))},
+    )
+    check = member.get("/reflect/8")
+    return {
+        "csrf_token": TOKEN.search(check)[1],
+        "submission_token": SUBMISSION.search(check)[1],
+    }
+
+
 def run_member(base, code, deadline, acked, errors, lock, rng):
     while time.monotonic() < deadline:
         member = Member(base)
         try:
-            start = member.get(f"/j/{code}")
-            member.post("/reflect", {"csrf_token": TOKEN.search(start)[1]})
-            page = member.get("/reflect/1")
-            member.post(
-                "/reflect/1",
-                {
-                    "csrf_token": TOKEN.search(page)[1],
-                    "q-shared_aims-know_aims": str(rng.randint(1, 5)),
-                },
-            )
-            check = member.get("/reflect/8")
-            data = {
-                "csrf_token": TOKEN.search(check)[1],
-                "submission_token": SUBMISSION.search(check)[1],
-            }
+            data = reflect_to_check(member, code, rng)
             tries = 2 if rng.random() < REPLAY else 1
             for _ in range(tries):
                 status, location = member.post("/reflect/send", data, follow=False)

@@ -37,7 +37,15 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_faults import BIN, ROOT, SUBMISSION, TOKEN, Member, NoRedirect, free_port  # noqa: E402
+from load_faults import (  # noqa: E402
+    BIN,
+    ROOT,
+    TOKEN,
+    Member,
+    NoRedirect,
+    free_port,
+    reflect_to_check,
+)
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 MEMBERS = 16
@@ -99,21 +107,7 @@ def members(base: str, code: str, stop: threading.Event, sends: list, errors: li
         while not stop.is_set():
             member = Member(base)
             try:
-                page = member.get(f"/j/{code}")
-                member.post("/reflect", {"csrf_token": TOKEN.search(page)[1]})
-                page = member.get("/reflect/1")
-                member.post(
-                    "/reflect/1",
-                    {
-                        "csrf_token": TOKEN.search(page)[1],
-                        "q-shared_aims-know_aims": str(rng.randint(1, 5)),
-                    },
-                )
-                check = member.get("/reflect/8")
-                data = {
-                    "csrf_token": TOKEN.search(check)[1],
-                    "submission_token": SUBMISSION.search(check)[1],
-                }
+                data = reflect_to_check(member, code, rng)
                 began = time.perf_counter()
                 status, location = member.post("/reflect/send", data, follow=False)
                 took = time.perf_counter() - began

@@ -9,7 +9,7 @@ from __future__ import annotations
 import http.client
 import os
 import platform
-import re
+import random
 import signal
 import statistics
 import subprocess
@@ -23,11 +23,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_faults import BIN, ROOT, TOKEN, Member, free_port, setup  # noqa: E402
+from load_faults import BIN, ROOT, Member, free_port, reflect_to_check, setup  # noqa: E402
 
 CLIENTS = 16
 SENDS = int(os.environ.get("BENCH_SENDS", "800"))
-SUBMISSION = re.compile(r'name="submission_token" type="hidden" value="([^"]+)"')
 
 
 def serve(app: str, env: dict, port: int) -> subprocess.Popen:
@@ -92,23 +91,12 @@ def main() -> None:
         port = free_port()
         server = serve("inquiry:create_app()", env, port)
         base = f"http://127.0.0.1:{port}"
-        jobs = []
+        jobs, rng = [], random.Random(1)
         for _ in range(SENDS):
             member = Member(base)
-            start = member.get(f"/j/{code}")
-            member.post("/reflect", {"csrf_token": TOKEN.search(start)[1]})
-            page = member.get("/reflect/1")
-            member.post(
-                "/reflect/1", {"csrf_token": TOKEN.search(page)[1], "q-shared_aims-know_aims": "4"}
-            )
-            check = member.get("/reflect/8")
+            data = reflect_to_check(member, code, rng)
             cookies = "; ".join(f"{c.name}={c.value}" for c in member.jar)
-            body = urllib.parse.urlencode(
-                {
-                    "csrf_token": TOKEN.search(check)[1],
-                    "submission_token": SUBMISSION.search(check)[1],
-                }
-            )
+            body = urllib.parse.urlencode(data)
             jobs.append(("/reflect/send", body.encode(), {**form, "Cookie": cookies}))
         real_s, real_status, real_lat = fire(port, jobs)
         server.send_signal(signal.SIGTERM)
