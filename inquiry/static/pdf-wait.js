@@ -6,7 +6,7 @@
   if (!box || !window.fetch) return;
   var download = box.querySelector("[data-download]");
   var message = box.querySelector("[data-ready-message]");
-  var notReady = box.querySelector("[data-not-ready]");
+  var heading = document.querySelector("h1[data-ready-title]");
   function check() {
     fetch(box.getAttribute("data-status-url"), {
       credentials: "same-origin",
@@ -19,7 +19,9 @@
       })
       .then(function (state) {
         if (state.status === "ready") {
-          if (notReady) notReady.hidden = true;
+          box.querySelectorAll("[data-not-ready]").forEach(function (p) { p.hidden = true; });
+          document.title = document.title.replace(heading.textContent, heading.dataset.readyTitle);
+          heading.textContent = heading.dataset.readyTitle;
           message.hidden = false;
           window.location.href = download.href;
         } else if (state.status === "failed") {

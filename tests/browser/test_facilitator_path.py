@@ -81,6 +81,8 @@ def test_the_facilitators_whole_path(app, open_page, axe_source, artifacts, pdf_
     )
     ready = sam.get_by_role("status").filter(has_text="Your PDF is ready")
     ready.wait_for()
+    assert sam.get_by_role("heading", name="Your PDF is ready").is_visible()
+    assert sam.title().startswith("Your PDF is ready")
     sam.goto(cycle_url)
 
     # ... types in two paper responses, with the keyboard only.
