@@ -37,7 +37,8 @@ class LowPriorityRenderer:
     def __init__(self, nice: int, static_folder: str):
         self.nice, self.static_folder = nice, static_folder
         self.pool = self._start()
-        self.pool.submit(os.getpid)  # start the child (and load WeasyPrint) now, not at the first PDF
+        # Start the child (and load WeasyPrint) now, not at the first PDF.
+        self.pool.submit(os.getpid)
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
