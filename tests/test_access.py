@@ -25,6 +25,7 @@ PAGES = [
     "/workspace/groups/{group}/edit",
     "/workspace/groups/{group}/cycles/new",
     "/workspace/cycles/{id}/agenda",
+    "/workspace/cycles/{id}/quotes",
 ]
 # Pages of a closed cycle (actions are agreed after the meeting that discussed it).
 CLOSED_PAGES = ["/workspace/cycles/{closed}/actions"]
@@ -35,6 +36,7 @@ POSTS = [
     "/workspace/cycles/{id}/paper/member",
     "/workspace/groups/{group}/edit",
     "/workspace/cycles/{id}/agenda",
+    "/workspace/cycles/{id}/quotes",
     "/workspace/actions/{action}/review",
     "/workspace/agenda/{topic}/remove",
 ]

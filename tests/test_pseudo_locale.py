@@ -96,8 +96,17 @@ def test_every_page_speaks_only_through_the_catalog(app, pseudo_dir):
         user = make_user("coordinator", cycle.group.network, email="pseudo@example.org")
         from inquiry.actions.models import Action
         from inquiry.agenda.models import AgendaTopic
+        from inquiry.cycles.queries import list_cycle_questions
         from inquiry.questions.models import QuestionText
+        from inquiry.responses.services import record_response
 
+        record_response(  # words someone agreed to share, for the quotes page
+            list_cycle_questions(before.id, "member"),
+            audience="member",
+            language="en_GB",
+            answers={"open.anything_else": "Tea together"},
+            may_quote=True,
+        )
         db.session.add(Action(cycle_id=before.id, what="Walk on Sundays"))
         db.session.add(AgendaTopic(cycle_id=cycle.id, title="Trips"))
         db.session.commit()
@@ -114,6 +123,7 @@ def test_every_page_speaks_only_through_the_catalog(app, pseudo_dir):
             user.email,
             "Walk on Sundays",
             "Trips",
+            "Tea together",
             cycle.active_code("member"),
             cycle.active_code("peer_worker"),
         ]
@@ -162,6 +172,8 @@ def test_every_page_speaks_only_through_the_catalog(app, pseudo_dir):
         "/workspace/rollup",
         "/workspace/audit",
         "/workspace/cycles/{cycle}/paper/member",
+        "/workspace/cycles/{cycle}/quotes",
+        "/workspace/cycles/{before}/quotes",
     ):
         url = path.format(**ids)
         response = staff.get(url)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.access import get_cycle_or_404
@@ -70,6 +81,62 @@ def summary_pdf(cycle_id: int):
     html, name = summary_document(cycle, language, variant)
     _noted("printed", cycle, f"summary {variant or 'standard'} {language}")
     return pdf_response(html, name, cycle_id=cycle.id)
+
+
+@bp.route("/cycles/<int:cycle_id>/quotes", methods=["GET", "POST"])
+@login_required
+def quotes(cycle_id: int):
+    """Members' own words, from those who agreed to be quoted: the facilitator approves (and
+    may shorten) the ones the summary shows."""
+    from ..core import audit
+    from ..extensions import db
+    from ..i18n import current_language
+    from ..responses import services
+    from ..responses.queries import list_quotable_answers
+    from .forms import QuoteForm
+
+    cycle = get_cycle_or_404(cycle_id)
+    answers = list_quotable_answers(cycle.id)
+    posted = request.form.get("answer", "") if request.method == "POST" else ""
+    if request.method == "POST" and posted not in {str(a[0]) for a in answers}:
+        abort(404)  # not a quotable answer of this cycle
+    forms = {}
+    for answer_id, _key, text, approved in answers:
+        prefix = f"a{answer_id}"
+        if str(answer_id) == posted:
+            forms[answer_id] = QuoteForm(prefix=prefix)
+        else:
+            forms[answer_id] = QuoteForm(
+                formdata=None, prefix=prefix, data={"text": approved or text, "answer": answer_id}
+            )
+    if posted:
+        form = forms[int(posted)]
+        removing = request.form.get("do") == "remove"
+        if removing and form.csrf_token.validate(form):
+            services.remove_quote(int(posted))
+            audit.record("edited", cycle, current_user.id, f"quote {posted} taken out")
+            db.session.commit()
+            flash(_("The quote is no longer in the summary."))
+            return redirect(url_for(".quotes", cycle_id=cycle.id))
+        if not removing and form.validate():
+            services.approve_quote(int(posted), form.text.data, current_user.id)
+            audit.record("edited", cycle, current_user.id, f"quote {posted} approved")
+            db.session.commit()
+            flash(_("Approved. The quote will be in the summary."))
+            return redirect(url_for(".quotes", cycle_id=cycle.id))
+    language = current_language()
+    questions = {cq.question.key: cq.question.text_in(language).text for cq in cycle.questions}
+    errors = [(field_id, message) for f in forms.values() for field_id, message in f.field_errors()]
+    return render_template(
+        "reports/quotes.html",
+        cycle=cycle,
+        answers=answers,
+        forms=forms,
+        questions=questions,
+        errors=errors,
+        csrf_failed=any(f.csrf_failed for f in forms.values()),
+        k=cycle.group.network.min_responses,
+    ), 400 if errors or any(f.csrf_failed for f in forms.values()) else 200
 
 
 @bp.route("/cycles/<int:cycle_id>/summary.json")

@@ -260,3 +260,10 @@ def set_draft_language(resume_token: str | None, language: str) -> None:
     if draft is not None and draft.language != language:
         draft.language = language
         db.session.commit()
+
+
+def remove_quote(answer_id: int) -> None:
+    """Take an approved quote out of the summary (the answer itself stays)."""
+    from .models import QuoteApproval
+
+    db.session.execute(sa.delete(QuoteApproval).where(QuoteApproval.answer_id == answer_id))

@@ -50,7 +50,18 @@ def test_a_facilitator_signs_in_and_reads_a_summary(
     assert_no_axe_violations(page, axe_source, "cycle page")
     _fits(page, width)
     page.screenshot(path=artifacts / f"{width}-workspace-cycle.png", full_page=True)
+    page.get_by_role("link", name="Quotes for the summary").click()
+    assert_no_axe_violations(page, axe_source, "quotes")
+    _fits(page, width)
+    first = page.locator(".quote-item").first
+    words = first.locator("blockquote").inner_text()
+    first.get_by_role("button", name="Approve these words").click()
+    assert page.get_by_text("Approved. The quote will be in the summary.").is_visible()
+    assert_no_axe_violations(page, axe_source, "quotes after approving")
+    page.screenshot(path=artifacts / f"{width}-workspace-quotes.png", full_page=True)
+    page.get_by_role("link", name="Craft Café: Summer 2026").click()
     page.get_by_role("link", name="Read the summary").click()
+    assert page.locator("blockquote", has_text=words).count() == 1
     assert page.get_by_role("heading", name="Craft Café: Summer 2026").is_visible()
     assert_no_axe_violations(page, axe_source, "summary page")
     page.screenshot(path=artifacts / f"{width}-workspace-summary.png", full_page=True)
