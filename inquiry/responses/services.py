@@ -219,9 +219,7 @@ def send_draft(resume_token: str | None, submission_token: str, key: str) -> Sen
 
 def withdraw_response(response: Response) -> None:
     """Delete a response and everything it said, including PDFs made while it counted."""
-    from ..printing.services import forget_cycle_pdfs
-
-    forget_cycle_pdfs(response.cycle_id)
+    _forget_pdfs(response.cycle_id)
     db.session.delete(response)
     db.session.flush()
 
@@ -243,6 +241,7 @@ def approve_quote(answer_id: int, text: str | None = None, user_id: int | None =
     answer = db.session.get(Answer, answer_id)
     if answer is None or answer.qtype != "text" or not answer.response.may_quote:
         raise NotQuotable(answer_id)
+    _forget_pdfs(answer.cycle_id)
     approval = db.session.get(QuoteApproval, answer_id) or QuoteApproval(answer_id=answer_id)
     approval.text = (text if text is not None else answer.text).strip()
     approval.approved_by_id = user_id
@@ -266,4 +265,15 @@ def remove_quote(answer_id: int) -> None:
     """Take an approved quote out of the summary (the answer itself stays)."""
     from .models import QuoteApproval
 
+    cycle_id = db.session.scalar(sa.select(Answer.cycle_id).where(Answer.id == answer_id))
+    if cycle_id is not None:
+        _forget_pdfs(cycle_id)
     db.session.execute(sa.delete(QuoteApproval).where(QuoteApproval.answer_id == answer_id))
+
+
+def _forget_pdfs(cycle_id: int) -> None:
+    """Stored PDFs of a cycle whose quotes or answers changed may say what is no longer
+    allowed: delete them (they are made again when asked for)."""
+    from ..printing.services import forget_cycle_pdfs
+
+    forget_cycle_pdfs(cycle_id)

@@ -80,6 +80,11 @@ def test_a_facilitator_approves_shortened_words_and_can_take_them_out(app, clien
     quotes = [b.get_text() for b in summary.select("blockquote")]
     assert quotes == ["Words of person 1, [name]"]
 
+    with app.app_context():
+        from inquiry.printing.services import request_pdf
+
+        request_pdf("<p>Words of person 1, [name]</p>", "s.pdf", cycle_id=cycle_id)
+        db.session.commit()
     data = _form_for(page, "person 1")
     assert data[text_field] == "Words of person 1, [name]"  # the approved words, to edit again
     removed = client.post(url, data={**data, "do": "remove"})
@@ -87,7 +92,11 @@ def test_a_facilitator_approves_shortened_words_and_can_take_them_out(app, clien
     summary = parse(client.get(f"/workspace/cycles/{cycle_id}/summary"))
     assert summary.select("blockquote") == []
     with app.app_context():
+        from inquiry.printing.models import PdfDocument
+
         assert db.session.scalar(sa.select(sa.func.count()).select_from(QuoteApproval)) == 0
+        # A stored PDF with the quote in it is gone once the quote is taken out.
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PdfDocument)) == 0
         details = list(db.session.scalars(sa.select(AuditEvent.detail)))
     assert any("approved" in d for d in details) and any("taken out" in d for d in details)
     assert not any("Alex" in d or "person" in d for d in details)  # never what members said
