@@ -6,7 +6,6 @@ import contextlib
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -17,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core.access import network_or_404
 from ..extensions import db, limiter
 from .forms import LoginForm
 from .models import _hasher
@@ -74,16 +74,11 @@ def logout():
     return redirect(url_for(".login"))
 
 
-def _people_scope():
-    if current_user.role not in ("coordinator", "admin") or current_user.network_id is None:
-        abort(404)
-
-
 @bp.route("/workspace/people", methods=["GET", "POST"])
 @login_required
 @limiter.limit(_invite_limit, methods=["POST"])
 def people():
-    _people_scope()
+    network_or_404()
     from wtforms import SelectChoice
 
     from ..core.access import list_visible_groups

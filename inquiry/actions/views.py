@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from ..core.access import get_cycle_or_404
+from ..core.access import get_cycle_or_404, get_in_cycle_or_404
 from ..extensions import db
 from ..questions.bank import THEMES
 from . import services
@@ -57,10 +57,7 @@ def agreed(cycle_id: int):
 @bp.route("/actions/<int:action_id>/review", methods=["POST"])
 @login_required
 def review(action_id: int):
-    action = db.session.get(Action, action_id)
-    if action is None:
-        abort(404)
-    get_cycle_or_404(action.cycle_id)  # the one access rule
+    action = get_in_cycle_or_404(Action, action_id)
     form = ReviewForm()
     if not form.validate_on_submit():
         abort(400)

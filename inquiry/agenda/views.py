@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from ..core.access import get_cycle_or_404
+from ..core.access import get_cycle_or_404, get_in_cycle_or_404
 from ..core.codes import keyed_digest
 from ..core.cookies import set_member_cookie
 from ..core.forms import BaseForm
@@ -64,16 +64,13 @@ def shortlist(cycle_id: int):
 @bp.route("/agenda/<int:topic_id>/remove", methods=["POST"])
 @login_required
 def remove(topic_id: int):
-    topic = db.session.get(AgendaTopic, topic_id)
-    if topic is None:
-        abort(404)
-    cycle = get_cycle_or_404(topic.cycle_id)
+    topic = get_in_cycle_or_404(AgendaTopic, topic_id)
     if not BaseForm().validate_on_submit():
         abort(400)
     services.remove_topic(topic, current_user.id)
     db.session.commit()
     flash(_("Topic removed."))
-    return redirect(url_for(".shortlist", cycle_id=cycle.id))
+    return redirect(url_for(".shortlist", cycle_id=topic.cycle_id))
 
 
 def _member_cycle():

@@ -47,3 +47,20 @@ def get_cycle_or_404(cycle_id: int) -> Cycle:
     if cycle is None or not can_see_group(cycle.group):
         abort(404)
     return cycle
+
+
+def get_in_cycle_or_404(model, object_id: int):
+    """Something that belongs to a cycle (an action, a topic, a PDF), for the people who may
+    see that cycle."""
+    found = db.session.get(model, object_id)
+    if found is None or found.cycle_id is None:
+        abort(404)
+    get_cycle_or_404(found.cycle_id)
+    return found
+
+
+def network_or_404() -> int:
+    """The network a coordinator (or an admin with one) looks after; a 404 for everyone else."""
+    if current_user.role not in ("coordinator", "admin") or current_user.network_id is None:
+        abort(404)
+    return current_user.network_id

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from ..core.access import get_cycle_or_404
+from ..core.access import get_in_cycle_or_404, network_or_404
 from ..core.models import utcnow
 from ..extensions import db
 from .models import PdfDocument
@@ -43,12 +43,9 @@ def _get_document_or_404(document_id: int) -> PdfDocument:
     document = db.session.get(PdfDocument, document_id)
     if document is None:
         abort(404)
-    if document.cycle_id is not None:
-        get_cycle_or_404(document.cycle_id)
-    elif not (
-        current_user.role in ("coordinator", "admin")
-        and current_user.network_id == document.network_id
-    ):
+    if document.network_id is None:
+        return get_in_cycle_or_404(PdfDocument, document_id)
+    if network_or_404() != document.network_id:
         abort(404)
     return document
 

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.access import get_cycle_or_404
+from ..core.access import get_cycle_or_404, network_or_404
 from .exports import answers_csv, codebook_csv
 from .formats import summary_csv, summary_json
 from .summary import build_summary
@@ -172,15 +172,12 @@ def codebook_file(cycle_id: int):
 
 
 def _rollup():
-    from flask_login import current_user
 
     from ..extensions import db
     from ..groups.models import Network
     from .rollup import build_rollup
 
-    if current_user.role not in ("coordinator", "admin") or current_user.network_id is None:
-        abort(404)
-    network = db.session.get(Network, current_user.network_id)
+    network = db.session.get(Network, network_or_404())
     return build_rollup(network, rounded=request.args.get("round") == "5")
 
 
