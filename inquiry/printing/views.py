@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import login_required
 
 from ..core.access import get_in_cycle_or_404, network_or_404
+from ..core.downloads import attachment
 from ..core.models import utcnow
 from ..extensions import db
 from .models import PdfDocument
@@ -19,12 +20,8 @@ bp = Blueprint("printing", __name__)
 SLOW_AFTER = timedelta(seconds=60)
 
 
-def _attachment(document: PdfDocument) -> Response:
-    return Response(
-        document.pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
-    )
+def _attachment(document: PdfDocument):
+    return attachment(document.pdf, "application/pdf", document.filename)
 
 
 def pdf_response(

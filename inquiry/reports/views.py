@@ -6,7 +6,6 @@ import json
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -19,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.access import get_cycle_or_404, network_or_404
+from ..core.downloads import attachment
 from .exports import answers_csv, codebook_csv
 from .formats import summary_csv, summary_json
 from .summary import build_summary
@@ -51,14 +51,6 @@ def _noted(action: str, cycle, what: str) -> None:
 
     audit.record(action, cycle, current_user.id, what)
     db.session.commit()
-
-
-def _download(body, mimetype: str, filename: str) -> Response:
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 @bp.route("/cycles/<int:cycle_id>/summary")
@@ -145,7 +137,7 @@ def summary_json_file(cycle_id: int):
     cycle, summary, _language = _summary(cycle_id)
     body = json.dumps(summary_json(summary), indent=2, ensure_ascii=False)
     _noted("exported", cycle, "summary json")
-    return _download(body, "application/json", f"summary-{cycle.id}.json")
+    return attachment(body, "application/json", f"summary-{cycle.id}.json")
 
 
 @bp.route("/cycles/<int:cycle_id>/summary.csv")
@@ -153,7 +145,7 @@ def summary_json_file(cycle_id: int):
 def summary_csv_file(cycle_id: int):
     cycle, summary, _language = _summary(cycle_id)
     _noted("exported", cycle, "summary csv")
-    return _download(summary_csv(summary), "text/csv", f"summary-{cycle.id}.csv")
+    return attachment(summary_csv(summary), "text/csv", f"summary-{cycle.id}.csv")
 
 
 @bp.route("/cycles/<int:cycle_id>/answers.csv")
@@ -161,14 +153,14 @@ def summary_csv_file(cycle_id: int):
 def answers_file(cycle_id: int):
     cycle = get_cycle_or_404(cycle_id)
     _noted("exported", cycle, "answers csv")
-    return _download(answers_csv(cycle.id), "text/csv", f"answers-{cycle.id}.csv")
+    return attachment(answers_csv(cycle.id), "text/csv", f"answers-{cycle.id}.csv")
 
 
 @bp.route("/cycles/<int:cycle_id>/codebook.csv")
 @login_required
 def codebook_file(cycle_id: int):
     cycle = get_cycle_or_404(cycle_id)
-    return _download(codebook_csv(cycle), "text/csv", f"codebook-{cycle.id}.csv")
+    return attachment(codebook_csv(cycle), "text/csv", f"codebook-{cycle.id}.csv")
 
 
 def _rollup():
@@ -202,4 +194,4 @@ def rollup_pdf():
 def rollup_csv_file():
     from .rollup import rollup_csv
 
-    return _download(rollup_csv(_rollup()), "text/csv", "rollup.csv")
+    return attachment(rollup_csv(_rollup()), "text/csv", "rollup.csv")

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.http import parse_options_header
 
 from inquiry.core.models import utcnow
 from inquiry.extensions import db
@@ -67,8 +68,10 @@ def test_the_web_request_only_asks_and_the_worker_makes_the_pdf(app, client, fac
     assert client.get(status_url).get_json() == {"status": "ready"}
     ready = client.get(waiting_url)
     assert ready.mimetype == "application/pdf"
-    assert (
-        f'filename="summary-{facilitator_cycle}-en_GB.pdf"' in ready.headers["Content-Disposition"]
+    disposition, options = parse_options_header(ready.headers["Content-Disposition"])
+    assert (disposition, options) == (
+        "attachment",
+        {"filename": f"summary-{facilitator_cycle}-en_GB.pdf"},
     )
     again = client.get(url)  # the same summary again: handed out at once, not made twice
     assert again.status_code == 200 and again.data == ready.data
