@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..core.forms import BaseForm, clean_text
@@ -11,7 +11,6 @@ from ..responses.forms import TEXT_LIMIT
 
 
 class QuoteForm(BaseForm):
-    answer = HiddenField()
     text = TextAreaField(
         _l("Words to show in the summary"),
         description=_l("You can shorten them or take out names. Do not add words."),

@@ -100,6 +100,11 @@ def _shuffled_quotes(cycle_id: int, key: str) -> list[Quote]:
     return [Quote(question_key, text) for _, question_key, text in sorted(rows, key=order)]
 
 
+def question_texts(cycle, language: str) -> dict[str, str]:
+    """Each of the cycle's questions by key, in this language (or English where missing)."""
+    return {cq.question.key: cq.question.text_in(language).text for cq in cycle.questions}
+
+
 def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
     """Everything the cycle summary shows, with every small number already withheld."""
     k = cycle.group.network.min_responses
@@ -112,7 +117,7 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
     if previous is not None:
         themes = aggregate.with_change(themes, _results(previous.id, k))
         linked = _linked(cycle.id, previous.id, k, [t.theme for t in themes])
-    questions = {cq.question.key: cq.question.text_in(language).text for cq in cycle.questions}
+    questions = question_texts(cycle, language)
     quotes_allowed = total >= k
     agenda = [
         AgendaPriority(topic.title, aggregate.shown(votes, k))

@@ -21,7 +21,7 @@ from ..core.access import get_cycle_or_404, network_or_404
 from ..core.downloads import attachment
 from .exports import answers_csv, codebook_csv
 from .formats import summary_csv, summary_json
-from .summary import build_summary
+from .summary import build_summary, question_texts
 
 bp = Blueprint("reports", __name__)
 
@@ -99,36 +99,32 @@ def quotes(cycle_id: int):
             forms[answer_id] = QuoteForm(prefix=prefix)
         else:
             forms[answer_id] = QuoteForm(
-                formdata=None, prefix=prefix, data={"text": approved or text, "answer": answer_id}
+                formdata=None, prefix=prefix, data={"text": approved or text}
             )
-    if posted:
-        form = forms[int(posted)]
-        removing = request.form.get("do") == "remove"
-        if removing and form.csrf_token.validate(form):
+    posted_form = forms[int(posted)] if posted else None
+    if posted_form is not None:
+        if request.form.get("do") == "remove":
+            # The form's token was checked with every workspace POST; no words to check.
             services.remove_quote(int(posted))
             audit.record("edited", cycle, current_user.id, f"quote {posted} taken out")
             db.session.commit()
             flash(_("The quote is no longer in the summary."))
             return redirect(url_for(".quotes", cycle_id=cycle.id))
-        if not removing and form.validate():
-            services.approve_quote(int(posted), form.text.data, current_user.id)
+        if posted_form.validate():
+            services.approve_quote(int(posted), posted_form.text.data, current_user.id)
             audit.record("edited", cycle, current_user.id, f"quote {posted} approved")
             db.session.commit()
             flash(_("Approved. The quote will be in the summary."))
             return redirect(url_for(".quotes", cycle_id=cycle.id))
-    language = current_language()
-    questions = {cq.question.key: cq.question.text_in(language).text for cq in cycle.questions}
-    errors = [(field_id, message) for f in forms.values() for field_id, message in f.field_errors()]
     return render_template(
         "reports/quotes.html",
         cycle=cycle,
         answers=answers,
         forms=forms,
-        questions=questions,
-        errors=errors,
-        csrf_failed=any(f.csrf_failed for f in forms.values()),
+        posted_form=posted_form,
+        questions=question_texts(cycle, current_language()),
         k=cycle.group.network.min_responses,
-    ), 400 if errors or any(f.csrf_failed for f in forms.values()) else 200
+    ), 400 if posted_form is not None else 200
 
 
 @bp.route("/cycles/<int:cycle_id>/summary.json")
