@@ -166,17 +166,21 @@ def replace_code(cycle_id: int, audience: str):
 @bp.route("/cycles/<int:cycle_id>/room")
 @login_required
 def room(cycle_id: int):
+    return render_template("cycles/room.html", **_code_for_the_room(cycle_id))
+
+
+def _code_for_the_room(cycle_id: int) -> dict:
+    """An open cycle's code and join link for one audience (?audience=, members by default)."""
     cycle = get_cycle_or_404(cycle_id)
     audience = request.args.get("audience", "member")
     if audience not in AUDIENCES or not cycle.is_open:
         abort(404)
-    return render_template(
-        "cycles/room.html",
-        cycle=cycle,
-        audience=audience,
-        code=cycle.active_code(audience),
-        link=_join_links(cycle)[audience],
-    )
+    return {
+        "cycle": cycle,
+        "audience": audience,
+        "code": cycle.active_code(audience),
+        "link": _join_links(cycle)[audience],
+    }
 
 
 @bp.route("/cycles/<int:cycle_id>/poster.pdf")
@@ -186,18 +190,12 @@ def poster(cycle_id: int):
     from ..reports.render import stylesheet_path
     from .poster import qr_data_uri
 
-    cycle = get_cycle_or_404(cycle_id)
-    audience = request.args.get("audience", "member")
-    if audience not in AUDIENCES or not cycle.is_open:
-        abort(404)
-    link = _join_links(cycle)[audience]
+    room = _code_for_the_room(cycle_id)
+    cycle, audience = room["cycle"], room["audience"]
     html = render_template(
         "cycles/poster.html",
-        cycle=cycle,
-        audience=audience,
-        code=cycle.active_code(audience),
-        link=link,
-        qr=qr_data_uri(link),
+        **room,
+        qr=qr_data_uri(room["link"]),
         home=url_for("reflect.home", _external=True),
         stylesheet=stylesheet_path().as_uri(),
     )
