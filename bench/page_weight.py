@@ -17,6 +17,9 @@ from flask_migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import record  # noqa: E402
 
 from inquiry import create_app  # noqa: E402
 from inquiry.extensions import db  # noqa: E402
@@ -93,9 +96,7 @@ def main() -> None:
         verdict = "yes" if total <= BUDGET else "NO"
         lines.append(f"| {name} | {raw} | {html_gz} | {total} | {verdict} |")
     text = "\n".join(lines) + "\n"
-    print(text)
-    with open(ROOT / "bench" / "RESULTS.md", "a") as out:
-        out.write("\n" + text)
+    record(text)
     if any(total > BUDGET for *_, total in rows):
         sys.exit("A member page is over the 14 KB budget.")
 

@@ -37,14 +37,16 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_faults import (  # noqa: E402
+from common import (  # noqa: E402
     BIN,
     ROOT,
     TOKEN,
     Member,
     NoRedirect,
     free_port,
+    record,
     reflect_to_check,
+    serve,
 )
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
@@ -93,9 +95,13 @@ def seed(env: dict) -> tuple[str, int]:
     return result
 
 
-def start(args: list[str], env: dict) -> subprocess.Popen:
+def start_worker(nice: int, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [str(BIN / "inquiry"), "render-worker", "--nice", str(nice)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -198,23 +204,7 @@ def main() -> None:
         engine = sa.create_engine(url, connect_args={"timeout": 30})
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start(
-            [
-                str(BIN / "gunicorn"),
-                "--workers",
-                str(WORKERS),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "inquiry:create_app()",
-            ],
-            env,
-        )
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        server = serve("inquiry:create_app()", env, port, workers=WORKERS)
         results = {}
         for name, nice, printing in (
             ("no PDFs (floor)", 19, False),
@@ -223,7 +213,7 @@ def main() -> None:
             ("PDFs, render worker --nice 0 (for comparison)", 0, True),
             ("no PDFs, again (the floor, after)", 19, False),
         ):
-            worker = start([str(BIN / "inquiry"), "render-worker", "--nice", str(nice)], env)
+            worker = start_worker(nice, env)
             time.sleep(2)  # WeasyPrint loaded
             results[name] = phase(base, code, cycle_id, engine, printing)
             worker.send_signal(signal.SIGTERM)
@@ -257,9 +247,7 @@ def main() -> None:
         "Budget: member submit p99 while PDFs render at most 1.5x the floor.",
     ]
     text = "\n".join(lines) + "\n"
-    print(text)
-    with open(ROOT / "bench" / "RESULTS.md", "a") as out:
-        out.write("\n" + text)
+    record(text)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ from flask_migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import record  # noqa: E402
 
 from inquiry import create_app  # noqa: E402
 from inquiry.cycles.models import Cycle  # noqa: E402
@@ -168,9 +171,7 @@ def main() -> None:
                 f"{(whole - alone) / alone * 100:+.0f}% on top (budget: at most +30%).",
             ]
     text = "\n".join(lines) + "\n"
-    print(text)
-    with open(ROOT / "bench" / "RESULTS.md", "a") as out:
-        out.write("\n" + text)
+    record(text)
 
 
 if __name__ == "__main__":

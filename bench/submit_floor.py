@@ -12,7 +12,6 @@ import platform
 import random
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -23,27 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_faults import BIN, ROOT, Member, free_port, reflect_to_check, setup  # noqa: E402
+from common import Member, free_port, record, reflect_to_check, serve, setup  # noqa: E402
 
 CLIENTS = 16
 SENDS = int(os.environ.get("BENCH_SENDS", "800"))
-
-
-def serve(app: str, env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", app],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not start")
 
 
 def fire(port: int, jobs: list[tuple[str, bytes, dict]]) -> tuple[float, list[int], list[float]]:
@@ -125,9 +107,7 @@ def main() -> None:
         f"{sum(s >= 400 for s in bare_status)}); ratio {real_rate / bare_rate:.0%} "
         f"(goal at least 50%, aim 80%).\n"
     )
-    print(text)
-    with open(ROOT / "bench" / "RESULTS.md", "a") as out:
-        out.write("\n" + text)
+    record(text)
 
 
 if __name__ == "__main__":
