@@ -106,7 +106,7 @@ def test_a_cycle_closed_before_sending_stores_nothing_and_keeps_the_answers(app,
         assert draft.answers == {"shared_aims.know_aims": "4"}
 
 
-def test_a_send_without_its_draft_is_not_stored(app, client, cycle):
+def test_a_send_with_a_token_that_is_not_this_drafts_stores_nothing(app, client, cycle):
     start(client, cycle.active_code("member"))
     page = check_page(client.get(f"/reflect/{step_count(client)}"))
     data = form_fields(page, "/reflect/send")
