@@ -12,8 +12,9 @@ from ..extensions import db
 class Network(CreatedMixin, db.Model):
     __tablename__ = "network"
     __table_args__ = (
-        # Small numbers identify people: the threshold may be raised, never lowered below 5.
-        sa.CheckConstraint("min_responses >= 5", name="min_responses_at_least_5"),
+        # Small numbers identify people: a figure about an audience needs at least this many
+        # of its people; an admin may set it from 3 to 10 (see reports/privacy.py).
+        sa.CheckConstraint("min_responses BETWEEN 3 AND 10", name="min_responses_3_to_10"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

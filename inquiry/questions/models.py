@@ -30,6 +30,9 @@ class Question(CreatedMixin, db.Model):
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("community_group.id"))
     # Stable values for single-choice questions; their labels live in QuestionText.
     options: Mapped[list | None] = mapped_column(sa.JSON)
+    # One stable key for a statement asked of both audiences in parallel words, so the gap
+    # between members and peer support workers compares like with like.
+    pair_key: Mapped[str | None] = mapped_column(sa.String(100))
 
     texts: Mapped[dict[str, QuestionText]] = relationship(
         collection_class=sa.orm.attribute_keyed_dict("language"),

@@ -30,6 +30,9 @@ class Response(db.Model):
         enum_check("audience", AUDIENCES),
         enum_check("source", SOURCES),
         sa.UniqueConstraint("id", "cycle_id", "audience", name="uq_response_answer_target"),
+        sa.CheckConstraint(
+            "audience = 'peer_worker' OR NOT shares_openly", name="shares_openly_peer_workers_only"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +44,9 @@ class Response(db.Model):
     # One response per submission, however often the form is sent.
     submission_token: Mapped[str] = mapped_column(sa.String(36), unique=True)
     may_quote: Mapped[bool] = mapped_column(default=False)
+    # A peer support worker's choice: answers shown to the group as the peer support team's
+    # view at any number (True), or anonymous, counted only under the small-numbers rule.
+    shares_openly: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Keyed hash of the receipt code shown on the confirmation page, for withdrawal.
     receipt_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
@@ -129,6 +135,7 @@ class Draft(db.Model):
     submission_token: Mapped[str] = mapped_column(sa.String(36))
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     may_quote: Mapped[bool | None] = mapped_column()
+    shares_openly: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     link_digests: Mapped[list | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

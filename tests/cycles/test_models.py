@@ -120,8 +120,21 @@ def test_a_text_question_takes_only_text(ctx):
     _refused(_answer(response, _question(cycle, qtype="text"), likert=4))
 
 
-def test_the_small_numbers_threshold_is_never_below_five(ctx):
-    _refused(Network(name="Too small", min_responses=4))
+@pytest.mark.parametrize("k", [2, 11])
+def test_the_small_numbers_threshold_stays_from_3_to_10(ctx, k):
+    _refused(Network(name="Out of range", min_responses=k))
+
+
+def test_a_peer_worker_may_share_openly_and_a_member_may_not(ctx):
+    cycle = make_open_cycle()
+    peer = _response(cycle, audience="peer_worker")
+    peer.shares_openly = True
+    db.session.commit()
+    member = _response(cycle)
+    member.shares_openly = True
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
 
 
 def test_one_active_join_code_per_audience(ctx):
