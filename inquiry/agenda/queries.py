@@ -46,3 +46,12 @@ def list_chosen_topic_ids(cycle_id: int, voter_digest: str) -> set[int]:
             .where(AgendaTopic.cycle_id == cycle_id, AgendaVote.voter_digest == voter_digest)
         )
     )
+
+
+def count_voters(cycle_id: int) -> int:
+    """How many different people chose at least one of the cycle's topics."""
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(AgendaVote.voter_digest)))
+        .join(AgendaTopic, AgendaTopic.id == AgendaVote.topic_id)
+        .where(AgendaTopic.cycle_id == cycle_id)
+    )

@@ -3,12 +3,15 @@
 Definitions (the report's "How to read this" box says the same in plain words):
 - A Likert answer is 1-5; "prefer not to say" and skipped items are not counted.
 - A response's theme score is the mean of its answered Likert items in that theme.
-- For a theme and audience: n = responses with a theme score; mean = mean of the theme scores,
+- For a theme and view: n = responses with a theme score; mean = mean of the theme scores,
   to 2 decimals; agree = share of those responses whose theme score is 4 or more, whole percent.
-- Change = this cycle's shown figure minus the previous closed cycle's shown figure.
-- Gap = member mean minus peer support worker mean.
-- Any figure built from fewer than k responses is withheld (None). Counts that add up to a
-  known total get secondary suppression, so that a withheld count cannot be worked out.
+- Change = this cycle's figure minus the previous closed cycle's, for the same view and theme.
+- Gap = member mean minus peer support worker mean, on paired questions only (the same
+  statement asked of both in parallel words), item by item and per theme.
+- Whether a figure is shown is the rule of privacy.py: then it is shown whole.
+
+A view is who a figure is about: group members, the peer support team (peer support workers
+who shared their answers openly) or peer support workers who stayed anonymous.
 
 All arithmetic is exact (fractions), rounded half up only when a figure is shown.
 """
@@ -21,16 +24,23 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
+from .privacy import figure_shown
+
 LIKERT_VALUES = (1, 2, 3, 4, 5)
 AGREE_FROM = 4
+
+MEMBER, PEER_TEAM, PEER_ANONYMOUS = "member", "peer_team", "peer_worker"
+VIEWS = (MEMBER, PEER_TEAM, PEER_ANONYMOUS)
+SHARED_VIEWS = frozenset({PEER_TEAM})
+VIEW_AUDIENCE = {MEMBER: "member", PEER_TEAM: "peer_worker", PEER_ANONYMOUS: "peer_worker"}
 
 
 @dataclass(frozen=True)
 class ScoreRow:
-    """How many responses of an audience had `answered` Likert items in a theme summing to
+    """How many responses of a view had `answered` Likert items in a theme summing to
     `total` (so a theme score of total / answered). Aggregated in SQL."""
 
-    audience: str
+    view: str
     theme: str
     answered: int
     total: int
@@ -39,33 +49,30 @@ class ScoreRow:
 
 @dataclass(frozen=True)
 class ItemRow:
-    """How many responses of an audience gave `value` to the question `key`."""
+    """How many responses of a view gave `value` to the question `key`."""
 
-    audience: str
+    view: str
     theme: str
     key: str
     value: int
     count: int
 
 
-GROUPS = {"disagree": (1, 2), "neutral": (3,), "agree": (4, 5)}
-
-
 @dataclass(frozen=True)
 class ItemResult:
     key: str
-    counts: Mapping[int, int | None]  # None where withheld
-    # When some answers must be withheld, the same answers in three groups (disagree 1-2,
-    # neutral 3, agree 4-5) often need not be: shown instead of nothing.
-    grouped: Mapping[str, int | None] | None = None
+    n: int | None  # answers from 1 to 5; None where withheld
+    counts: Mapping[int, int | None]  # every value, zeros included; None where withheld
 
     @property
     def suppressed(self) -> bool:
-        return any(v is None for v in self.counts.values())
+        return self.n is None
 
     @property
-    def grouped_shown(self) -> bool:
-        return self.grouped is not None and all(v is not None for v in self.grouped.values())
+    def exact_mean(self) -> Fraction | None:
+        if not self.n:
+            return None
+        return Fraction(sum(v * self.counts[v] for v in LIKERT_VALUES), self.n)
 
 
 @dataclass(frozen=True)
@@ -77,26 +84,51 @@ class Change:
 @dataclass(frozen=True)
 class ThemeResult:
     theme: str
-    audience: str
-    n: int | None
+    view: str
+    n: int | None  # None where withheld
     mean: Decimal | None
     agree: int | None
-    suppressed: bool
+    suppressed: bool  # someone answered, but too few to show
     items: tuple[ItemResult, ...]
     change: Change | None = None
 
+    @property
+    def audience(self) -> str:
+        return VIEW_AUDIENCE[self.view]
+
+    @property
+    def shared(self) -> bool:
+        return self.view in SHARED_VIEWS
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.n)
+
 
 @dataclass(frozen=True)
-class Gap:
-    theme: str
+class ItemGap:
+    pair_key: str
+    member_key: str
+    peer_key: str
     member_mean: Decimal | None
     peer_worker_mean: Decimal | None
     gap: Decimal | None
 
 
 @dataclass(frozen=True)
+class Gap:
+    theme: str
+    peer_view: str
+    member_mean: Decimal | None
+    peer_worker_mean: Decimal | None
+    gap: Decimal | None
+    items: tuple[ItemGap, ...] = ()
+
+
+@dataclass(frozen=True)
 class LinkedTheme:
     theme: str
+    audience: str
     n: int | None
     mean_change: Decimal | None
 
@@ -120,24 +152,9 @@ def percent(part: int, whole: int) -> int:
 
 
 def shown(count: int, k: int) -> int | None:
-    """A count as it may be shown: withheld (None) when it is between 1 and k-1."""
+    """A count that is itself a figure about people (agenda votes, linked people): shown from
+    k, and zero (nobody) always."""
     return None if 0 < count < k else count
-
-
-def suppress_parts(parts: Mapping, k: int) -> dict:
-    """Withhold small counts among parts of a known total, and enough others (the smallest
-    non-zero ones) that no withheld count can be worked out by subtraction."""
-    result = {key: shown(count, k) for key, count in parts.items()}
-    hidden = [key for key, value in result.items() if value is None]
-    if len(hidden) == 1:
-        others = sorted(
-            (count, str(key), key)
-            for key, count in parts.items()
-            if key not in hidden and count > 0
-        )
-        if others:
-            result[others[0][2]] = None
-    return result
 
 
 def theme_score_stats(rows: Iterable[ScoreRow]) -> tuple[int, Fraction, int]:
@@ -151,26 +168,36 @@ def theme_score_stats(rows: Iterable[ScoreRow]) -> tuple[int, Fraction, int]:
     return n, (score_sum / n if n else Fraction(0)), agree
 
 
-def item_results(rows: Iterable[ItemRow], keys: Iterable[str], k: int, withhold_all: bool):
+def item_results(
+    rows: Iterable[ItemRow], keys: Iterable[str], k: int, shared: bool, figures: bool = True
+) -> tuple[ItemResult, ...]:
+    """Each question's whole distribution, or nothing: shown when at least k people of the
+    view answered it (any number for a view that shared openly), and only with `figures`."""
     counts: dict[str, dict[int, int]] = {key: dict.fromkeys(LIKERT_VALUES, 0) for key in keys}
     for row in rows:
         counts.setdefault(row.key, dict.fromkeys(LIKERT_VALUES, 0))[row.value] += row.count
     results = []
     for key, values in counts.items():
-        total = sum(values.values())
-        if withhold_all or 0 < total < k:
-            # Even the zeros would tell what the few who answered said.
-            shown_counts = dict.fromkeys(LIKERT_VALUES)
-            grouped = None
-            grouped = None
+        n = sum(values.values())
+        if n == 0:
+            results.append(ItemResult(key, 0, dict(values)))
+        elif figures and figure_shown(n, k, shared):
+            results.append(ItemResult(key, n, dict(values)))
         else:
-            shown_counts = suppress_parts(values, k)
-            grouped = None
-            if any(v is None for v in shown_counts.values()):
-                sums = {g: sum(values[v] for v in vs) for g, vs in GROUPS.items()}
-                grouped = suppress_parts(sums, k)
-        results.append(ItemResult(key, shown_counts, grouped))
+            results.append(ItemResult(key, None, dict.fromkeys(LIKERT_VALUES)))
     return tuple(results)
+
+
+def views_present(responses: Mapping[str, int]) -> list[str]:
+    """The views a summary reports on: members always; the peer support team when any peer
+    support worker shared openly; anonymous peer support workers when any stayed anonymous
+    (or when none answered at all, to say so)."""
+    out = [MEMBER]
+    if responses.get(PEER_TEAM, 0):
+        out.append(PEER_TEAM)
+    if responses.get(PEER_ANONYMOUS, 0) or not responses.get(PEER_TEAM, 0):
+        out.append(PEER_ANONYMOUS)
+    return out
 
 
 def theme_results(
@@ -178,38 +205,46 @@ def theme_results(
     item_rows: Iterable[ItemRow],
     layout: Mapping[tuple[str, str], list[str]],
     k: int,
+    views: Iterable[str] = (MEMBER, PEER_ANONYMOUS),
+    figures: bool = True,
 ) -> list[ThemeResult]:
-    """One result per (audience, theme) in `layout` (which lists each theme's Likert keys)."""
+    """One result per view and theme of `layout` ((audience, theme) -> Likert keys), under the
+    rule; with `figures` false (a cycle not closed yet) every figure is withheld."""
     scores: dict[tuple[str, str], list[ScoreRow]] = defaultdict(list)
     for row in score_rows:
-        scores[(row.audience, row.theme)].append(row)
+        scores[(row.view, row.theme)].append(row)
     items: dict[tuple[str, str], list[ItemRow]] = defaultdict(list)
     for row in item_rows:
-        items[(row.audience, row.theme)].append(row)
+        items[(row.view, row.theme)].append(row)
     results = []
-    for (audience, theme), keys in layout.items():
-        n, mean, agree = theme_score_stats(scores[(audience, theme)])
-        withheld = n < k
-        results.append(
-            ThemeResult(
-                theme=theme,
-                audience=audience,
-                n=shown(n, k),
-                mean=None if withheld or n == 0 else round_2(mean),
-                agree=None if withheld or n == 0 else percent(agree, n),
-                suppressed=withheld and n > 0,
-                items=item_results(items[(audience, theme)], keys, k, withheld and n > 0),
+    for view in views:
+        shared = view in SHARED_VIEWS
+        for (audience, theme), keys in layout.items():
+            if audience != VIEW_AUDIENCE[view]:
+                continue
+            n, mean, agree = theme_score_stats(scores[(view, theme)])
+            visible = figures and figure_shown(n, k, shared)
+            results.append(
+                ThemeResult(
+                    theme=theme,
+                    view=view,
+                    n=n if visible or n == 0 else None,
+                    mean=round_2(mean) if visible else None,
+                    agree=percent(agree, n) if visible else None,
+                    suppressed=n > 0 and not visible,
+                    items=item_results(items[(view, theme)], keys, k, shared, figures),
+                )
             )
-        )
     return results
 
 
 def with_change(current: list[ThemeResult], previous: list[ThemeResult]) -> list[ThemeResult]:
-    """Attach the change since the previous cycle to every theme present in both."""
-    before = {(r.audience, r.theme): r for r in previous}
+    """Attach the change since the previous cycle to every view and theme present in both;
+    its figures only where both sides are shown."""
+    before = {(r.view, r.theme): r for r in previous}
     out = []
     for result in current:
-        prior = before.get((result.audience, result.theme))
+        prior = before.get((result.view, result.theme))
         change = None
         if prior is not None and prior.n != 0 and result.n != 0:
             both = result.mean is not None and prior.mean is not None
@@ -221,32 +256,59 @@ def with_change(current: list[ThemeResult], previous: list[ThemeResult]) -> list
     return out
 
 
-def gaps(results: list[ThemeResult]) -> list[Gap]:
-    """Member mean minus peer support worker mean, theme by theme."""
-    by_key = {(r.audience, r.theme): r for r in results}
-    themes = [r.theme for r in results if r.audience == "member"]
+def _item_mean(item: ItemResult | None) -> Decimal | None:
+    mean = item.exact_mean if item is not None else None
+    return None if mean is None else round_2(mean)
+
+
+def _minus(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return None if a is None or b is None else a - b
+
+
+def gaps(
+    paired: list[ThemeResult],
+    items: Mapping[tuple[str, str], ItemResult],
+    pairs: Mapping[str, tuple[str, str]],
+    theme_of: Mapping[str, str],
+) -> list[Gap]:
+    """Member minus peer support worker, on paired questions only: per theme (from theme
+    scores over the paired questions) and item by item, for each peer view reported.
+
+    `paired` are theme results computed from paired questions only; `items` maps (view, key)
+    to the item's result; `pairs` maps a pair key to (member key, peer key)."""
+    by_key = {(r.view, r.theme): r for r in paired}
+    themes = list(dict.fromkeys(theme_of[member] for member, _ in pairs.values()))
     out = []
-    for theme in themes:
-        member = by_key.get(("member", theme))
-        peer = by_key.get(("peer_worker", theme))
-        if peer is None:
+    for peer_view in (PEER_TEAM, PEER_ANONYMOUS):
+        if not any(r.view == peer_view for r in paired):
             continue
-        m, p = member.mean, peer.mean
-        out.append(Gap(theme, m, p, m - p if m is not None and p is not None else None))
+        for theme in themes:
+            member, peer = by_key.get((MEMBER, theme)), by_key.get((peer_view, theme))
+            if member is None or peer is None:
+                continue
+            item_gaps = []
+            for pair_key, (member_key, peer_key) in pairs.items():
+                if theme_of[member_key] != theme:
+                    continue
+                m = _item_mean(items.get((MEMBER, member_key)))
+                p = _item_mean(items.get((peer_view, peer_key)))
+                item_gaps.append(ItemGap(pair_key, member_key, peer_key, m, p, _minus(m, p)))
+            m, p = member.mean, peer.mean
+            out.append(Gap(theme, peer_view, m, p, _minus(m, p), tuple(item_gaps)))
     return out
 
 
 def linked_change(
-    pairs: Mapping[str, list[tuple[Fraction, Fraction]]], linked: int, k: int
+    pairs: Mapping[tuple[str, str], list[tuple[Fraction, Fraction]]], linked: int, k: int
 ) -> Linked:
-    """How many responses were linked to the previous cycle, and per theme the mean change
-    of their theme scores (now minus before), each withheld below k."""
+    """How many responses were linked to the previous cycle, and per audience and theme the
+    mean change of their theme scores (now minus before), each shown from k people."""
     themes = []
-    for theme, scores in pairs.items():
+    for (audience, theme), scores in pairs.items():
         n = len(scores)
         if n < k:
-            themes.append(LinkedTheme(theme, shown(n, k), None))
+            themes.append(LinkedTheme(theme, audience, shown(n, k), None))
             continue
         change = sum((now - before for now, before in scores), Fraction(0)) / n
-        themes.append(LinkedTheme(theme, n, round_2(change)))
+        themes.append(LinkedTheme(theme, audience, n, round_2(change)))
     return Linked(shown(linked, k), tuple(themes))

@@ -20,6 +20,8 @@ def _theme(result: ThemeResult) -> dict:
     return {
         "theme": result.theme,
         "audience": result.audience,
+        "view": result.view,
+        "shared_openly": result.shared,
         "n": result.n,
         "mean": _num(result.mean),
         "agree": result.agree,
@@ -27,12 +29,33 @@ def _theme(result: ThemeResult) -> dict:
         "items": [
             {
                 "key": item.key,
+                "n": item.n,
                 "counts": {str(v): item.counts[v] for v in LIKERT_VALUES},
-                "grouped": dict(item.grouped) if item.grouped is not None else None,
             }
             for item in result.items
         ],
         "change": change,
+    }
+
+
+def _gap(g) -> dict:
+    return {
+        "theme": g.theme,
+        "peer_view": g.peer_view,
+        "member_mean": _num(g.member_mean),
+        "peer_worker_mean": _num(g.peer_worker_mean),
+        "gap": _num(g.gap),
+        "items": [
+            {
+                "pair": i.pair_key,
+                "member_key": i.member_key,
+                "peer_worker_key": i.peer_key,
+                "member_mean": _num(i.member_mean),
+                "peer_worker_mean": _num(i.peer_worker_mean),
+                "gap": _num(i.gap),
+            }
+            for i in g.items
+        ],
     }
 
 
@@ -49,28 +72,30 @@ def summary_json(summary: CycleSummary) -> dict:
             "previous": summary.previous_title,
         },
         "k": summary.k,
+        "figures": summary.figures,
         "responses": dict(summary.responses),
         "responses_total": summary.responses_total,
         "themes": [_theme(t) for t in summary.themes],
-        "gaps": [
-            {
-                "theme": g.theme,
-                "member_mean": _num(g.member_mean),
-                "peer_worker_mean": _num(g.peer_worker_mean),
-                "gap": _num(g.gap),
-            }
-            for g in summary.gaps
-        ],
+        "gaps_available": summary.gaps_available,
+        "gaps": [_gap(g) for g in summary.gaps],
         "linked": None
         if summary.linked is None
         else {
             "linked": summary.linked.linked,
             "themes": [
-                {"theme": t.theme, "n": t.n, "mean_change": _num(t.mean_change)}
+                {
+                    "theme": t.theme,
+                    "audience": t.audience,
+                    "n": t.n,
+                    "mean_change": _num(t.mean_change),
+                }
                 for t in summary.linked.themes
             ],
         },
-        "quotes": [{"question": q.question_key, "text": q.text} for q in summary.quotes],
+        "quotes": [
+            {"question": q.question_key, "audience": q.audience, "text": q.text}
+            for q in summary.quotes
+        ],
         "agenda": [{"topic": a.title, "votes": a.votes} for a in summary.agenda],
         "actions": [
             {"what": a.what, "theme": a.theme, "status": a.status, "note": a.note}
@@ -79,7 +104,7 @@ def summary_json(summary: CycleSummary) -> dict:
     }
 
 
-CSV_HEADER = ("cycle_id", "audience", "theme", "question_key", "measure", "value", "withheld")
+CSV_HEADER = ("cycle_id", "view", "theme", "question_key", "measure", "value", "withheld")
 
 
 def summary_csv(summary: CycleSummary) -> str:
@@ -90,21 +115,23 @@ def summary_csv(summary: CycleSummary) -> str:
         withheld = "yes" if value is None else ""
         rows.append((summary.cycle_id, audience, theme, key, measure, value, withheld))
 
-    for audience, count in summary.responses.items():
-        add(audience, "", "", "responses", count)
+    for view, count in summary.responses.items():
+        add(view, "", "", "responses", count)
     add("all", "", "", "responses", summary.responses_total)
     for t in summary.themes:
-        add(t.audience, t.theme, "", "n", t.n)
-        add(t.audience, t.theme, "", "mean", t.mean)
-        add(t.audience, t.theme, "", "agree_percent", t.agree)
+        add(t.view, t.theme, "", "n", t.n)
+        add(t.view, t.theme, "", "mean", t.mean)
+        add(t.view, t.theme, "", "agree_percent", t.agree)
         if t.change is not None:
-            add(t.audience, t.theme, "", "change_mean", t.change.mean)
-            add(t.audience, t.theme, "", "change_agree_points", t.change.agree)
+            add(t.view, t.theme, "", "change_mean", t.change.mean)
+            add(t.view, t.theme, "", "change_agree_points", t.change.agree)
         for item in t.items:
+            add(t.view, t.theme, item.key, "n", item.n)
             for value in LIKERT_VALUES:
-                add(t.audience, t.theme, item.key, f"count_{value}", item.counts[value])
-            for group, count in (item.grouped or {}).items():
-                add(t.audience, t.theme, item.key, f"count_{group}", count)
+                add(t.view, t.theme, item.key, f"count_{value}", item.counts[value])
     for g in summary.gaps:
-        add("member_minus_peer_worker", g.theme, "", "gap_mean", g.gap)
+        view = f"member_minus_{g.peer_view}"
+        add(view, g.theme, "", "gap_mean", g.gap)
+        for i in g.items:
+            add(view, g.theme, i.pair_key, "gap_mean", i.gap)
     return write_csv(CSV_HEADER, rows)

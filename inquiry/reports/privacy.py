@@ -67,3 +67,14 @@ def parts_to_combine(parts: list[Part], k: int) -> list[int]:
     if combination_safe(parts, k):
         return [i for i, p in enumerate(parts) if p.n > 0]
     return [i for i, p in enumerate(parts) if p.n > 0 and p.shown_elsewhere]
+
+
+def quote_audience_shown(
+    audience: str, shares_openly: bool, members_n: int, anonymous_peers_n: int, k: int
+) -> bool:
+    """Whether a quote from this person may reach the summary: only from an audience the
+    summary shows (members from k; a peer support worker who shared openly at any number,
+    an anonymous one only when at least k answered anonymously)."""
+    if audience == "member":
+        return enough(members_n, k)
+    return bool(shares_openly) or enough(anonymous_peers_n, k)

@@ -8,7 +8,14 @@ from ..cycles.models import Cycle, CycleQuestion
 from ..extensions import db
 from ..questions.models import Question
 from ..responses.models import Answer, LinkKey, QuoteApproval, Response
-from .aggregate import ItemRow, ScoreRow
+from .aggregate import PEER_TEAM, ItemRow, ScoreRow
+
+# Who a figure is about: members, the peer support team (peer support workers who shared
+# their answers openly) or anonymous peer support workers (see aggregate.VIEWS).
+VIEW = sa.case(
+    (sa.and_(Response.audience == "peer_worker", Response.shares_openly), PEER_TEAM),
+    else_=Response.audience,
+).label("view")
 
 
 def get_previous_closed_cycle(cycle: Cycle) -> Cycle | None:
@@ -36,6 +43,14 @@ def count_responses(cycle_id: int) -> dict[str, int]:
     return {audience: n for audience, n in rows}
 
 
+def count_views(cycle_id: int) -> dict[str, int]:
+    """Responses per view (members, the peer support team, anonymous peer support workers)."""
+    rows = db.session.execute(
+        sa.select(VIEW, sa.func.count()).where(Response.cycle_id == cycle_id).group_by(VIEW)
+    )
+    return {view: n for view, n in rows}
+
+
 def list_likert_layout(cycle_id: int) -> dict[tuple[str, str], list[str]]:
     """(audience, theme) -> the Likert question keys in the cycle's order."""
     rows = db.session.execute(
@@ -50,34 +65,69 @@ def list_likert_layout(cycle_id: int) -> dict[tuple[str, str], list[str]]:
     return layout
 
 
-def _per_response_theme_sums(cycle_id: int):
-    return (
+def _per_response_theme_sums(cycle_id: int, paired_only: bool):
+    query = (
         sa.select(
             Answer.response_id,
-            Answer.audience,
+            VIEW,
             Question.theme,
             sa.func.count(Answer.likert).label("answered"),
             sa.func.sum(Answer.likert).label("total"),
         )
+        .join(Response, Response.id == Answer.response_id)
         .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
         .join(Question, Question.id == CycleQuestion.question_id)
         .where(Answer.cycle_id == cycle_id, Answer.likert.is_not(None))
-        .group_by(Answer.response_id, Answer.audience, Question.theme)
+        .group_by(Answer.response_id, VIEW, Question.theme)
+    )
+    if paired_only:
+        query = query.where(Question.pair_key.in_(_paired_in_cycle(cycle_id)))
+    return query
+
+
+def _paired_in_cycle(cycle_id: int):
+    """Pair keys of this cycle asked of both audiences."""
+    return (
+        sa.select(Question.pair_key)
+        .join(CycleQuestion, CycleQuestion.question_id == Question.id)
+        .where(CycleQuestion.cycle_id == cycle_id, Question.pair_key.is_not(None))
+        .group_by(Question.pair_key)
+        .having(sa.func.count(sa.distinct(CycleQuestion.audience)) == 2)
     )
 
 
-def list_score_rows(cycle_id: int) -> list[ScoreRow]:
-    """Theme scores grouped by (answered, total): a few rows per theme, however many answered."""
-    per_response = _per_response_theme_sums(cycle_id).subquery()
+def list_pairs(cycle_id: int) -> dict[str, tuple[str, str]]:
+    """pair key -> (member question key, peer support worker question key), for the cycle's
+    Likert questions asked of both audiences in parallel words."""
+    rows = db.session.execute(
+        sa.select(Question.pair_key, CycleQuestion.audience, Question.key)
+        .join(Question, Question.id == CycleQuestion.question_id)
+        .where(
+            CycleQuestion.cycle_id == cycle_id,
+            CycleQuestion.qtype == "likert",
+            Question.pair_key.in_(_paired_in_cycle(cycle_id)),
+        )
+        .order_by(CycleQuestion.audience, CycleQuestion.position)
+    )
+    found: dict[str, dict[str, str]] = {}
+    for pair_key, audience, key in rows:
+        found.setdefault(pair_key, {})[audience] = key
+    return {p: (keys["member"], keys["peer_worker"]) for p, keys in found.items() if len(keys) == 2}
+
+
+def list_score_rows(cycle_id: int, paired_only: bool = False) -> list[ScoreRow]:
+    """Theme scores grouped by (answered, total): a few rows per theme, however many answered.
+    With `paired_only`, scores over the questions asked of both audiences only."""
+    per_response = _per_response_theme_sums(cycle_id, paired_only).subquery()
     rows = db.session.execute(
         sa.select(
-            per_response.c.audience,
+            per_response.c.view,
             per_response.c.theme,
             per_response.c.answered,
             per_response.c.total,
             sa.func.count(),
         ).group_by(
-            per_response.c.audience,
+            per_response.c.view,
             per_response.c.theme,
             per_response.c.answered,
             per_response.c.total,
@@ -87,25 +137,26 @@ def list_score_rows(cycle_id: int) -> list[ScoreRow]:
 
 
 def list_item_rows(cycle_id: int) -> list[ItemRow]:
-    """How many gave each Likert value to each question."""
+    """How many of each view gave each Likert value to each question."""
     rows = db.session.execute(
-        sa.select(Answer.audience, Question.theme, Question.key, Answer.likert, sa.func.count())
+        sa.select(VIEW, Question.theme, Question.key, Answer.likert, sa.func.count())
+        .join(Response, Response.id == Answer.response_id)
         .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
         .join(Question, Question.id == CycleQuestion.question_id)
         .where(Answer.cycle_id == cycle_id, Answer.likert.is_not(None))
-        .group_by(Answer.audience, Question.theme, Question.key, Answer.likert)
+        .group_by(VIEW, Question.theme, Question.key, Answer.likert)
     )
     return [ItemRow(a, t, k, int(v), int(n)) for a, t, k, v, n in rows]
 
 
-def list_linked_pairs(cycle_id: int, previous_id: int) -> list[tuple[int, int]]:
-    """(response now, response before) pairs of the same audience whose self-chosen codes
+def list_linked_pairs(cycle_id: int, previous_id: int) -> list[tuple[int, int, str]]:
+    """(response now, response before, audience) of the same audience whose self-chosen codes
     match: whole codes first, then codes with one part different; a pair is kept only when
     neither side has another candidate at that step."""
     now, before = sa.orm.aliased(LinkKey), sa.orm.aliased(LinkKey)
     r_now, r_before = sa.orm.aliased(Response), sa.orm.aliased(Response)
     rows = db.session.execute(
-        sa.select(now.response_id, before.response_id, sa.func.min(now.variant))
+        sa.select(now.response_id, before.response_id, sa.func.min(now.variant), r_now.audience)
         .join(r_now, r_now.id == now.response_id)
         .join(before, sa.and_(before.variant == now.variant, before.digest == now.digest))
         .join(r_before, r_before.id == before.response_id)
@@ -114,18 +165,19 @@ def list_linked_pairs(cycle_id: int, previous_id: int) -> list[tuple[int, int]]:
             r_before.cycle_id == previous_id,
             r_now.audience == r_before.audience,
         )
-        .group_by(now.response_id, before.response_id)
+        .group_by(now.response_id, before.response_id, r_now.audience)
     ).all()
-    exact = [(a, b) for a, b, variant in rows if variant == 0]
+    audience_of = {a: audience for a, _b, _v, audience in rows}
+    exact = [(a, b) for a, b, variant, _ in rows if variant == 0]
     pairs = _one_to_one(exact)
     taken_now = {a for a, _ in pairs}
     taken_before = {b for _, b in pairs}
     fuzzy = [
         (a, b)
-        for a, b, variant in rows
+        for a, b, variant, _ in rows
         if variant != 0 and a not in taken_now and b not in taken_before
     ]
-    return pairs + _one_to_one(fuzzy)
+    return [(a, b, audience_of[a]) for a, b in pairs + _one_to_one(fuzzy)]
 
 
 def _one_to_one(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -163,17 +215,20 @@ def list_theme_sums_for(response_ids: list[int]) -> dict[int, dict[str, tuple[in
     return out
 
 
-def list_approved_quotes(cycle_id: int) -> list[tuple[int, str, str]]:
-    """(answer id, question key, approved text) from people who agreed to be quoted."""
+def list_approved_quotes(cycle_id: int) -> list[tuple[int, str, str, str, bool]]:
+    """(answer id, question key, approved text, audience, shared openly) from people who
+    agreed to be quoted."""
     rows = db.session.execute(
-        sa.select(Answer.id, Question.key, QuoteApproval.text)
+        sa.select(
+            Answer.id, Question.key, QuoteApproval.text, Response.audience, Response.shares_openly
+        )
         .join(QuoteApproval, QuoteApproval.answer_id == Answer.id)
         .join(Response, Response.id == Answer.response_id)
         .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
         .join(Question, Question.id == CycleQuestion.question_id)
         .where(Answer.cycle_id == cycle_id, Response.may_quote.is_(True))
     )
-    return [(i, k, t) for i, k, t in rows]
+    return [tuple(row) for row in rows]
 
 
 def get_latest_cycle(group_id: int) -> Cycle | None:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..questions.bank import THEMES
-from .aggregate import ThemeResult
+from .aggregate import PEER_TEAM, ThemeResult
 from .charts import data_uri, diverging_bars
 from .summary import CycleSummary
 
@@ -52,22 +52,27 @@ def theme_title(theme: str) -> str:
     return str(title) if title is not None else theme.replace("_", " ").capitalize()
 
 
-def audience_title(audience: str) -> str:
-    return _("Group members") if audience == "member" else _("Peer support workers")
+def audience_title(view: str) -> str:
+    """Who a figure is about: an audience, or one of the summary's views."""
+    if view == "member":
+        return _("Group members")
+    if view == PEER_TEAM:
+        return _("The peer support team")
+    return _("Peer support workers")
+
+
+def quote_source(quote) -> str:
+    if quote.audience == "member":
+        return _("A group member")
+    return _("A peer support worker")
 
 
 def chart(result: ThemeResult) -> str:
-    rows = []
-    for i, item in enumerate(result.items, start=1):
-        if not item.suppressed:
-            counts = dict(item.counts)
-        elif item.grouped_shown:
-            g = item.grouped
-            counts = {1: g["disagree"], 3: g["neutral"], 5: g["agree"]}
-        else:
-            counts = None
-        rows.append((f"Q{i}", counts))
-    title = f"{theme_title(result.theme)}: {audience_title(result.audience)}"
+    rows = [
+        (f"Q{i}", None if item.suppressed else dict(item.counts))
+        for i, item in enumerate(result.items, start=1)
+    ]
+    title = f"{theme_title(result.theme)}: {audience_title(result.view)}"
     description = _(
         "Each bar is one question. Answers that disagree go left of the middle line, answers "
         "that agree go right; the numbers are in the table."
@@ -176,6 +181,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         theme_title=theme_title,
         audience_title=audience_title,
+        quote_source=quote_source,
         chart=chart,
         likert_legend=likert_legend,
         easy_statement=easy_statement,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -11,16 +12,27 @@ from ..core.csvsafe import write_csv
 from ..cycles.models import Cycle
 from ..extensions import db
 from ..groups.models import Group, Network
-from . import aggregate, queries
-from .aggregate import ScoreRow, ThemeResult
+from . import aggregate, privacy, queries
+from .aggregate import MEMBER, PEER_ANONYMOUS, PEER_TEAM, SHARED_VIEWS, ScoreRow
+from .summary import OWN_THEME
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One cell of the roll-up: a theme's figures for an audience, or None where withheld."""
+
+    n: int | None
+    mean: Decimal | None
+    agree: int | None
+    left_out: int = 0  # people whose answers were kept out of a combined figure
 
 
 @dataclass(frozen=True)
 class Column:
     label: str
     cycle_title: str | None
-    responses: int | None
-    results: dict[tuple[str, str], ThemeResult]
+    responses: int | None  # how many took part: a count of people, not of what they said
+    results: dict[tuple[str, str], Figure]
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,10 @@ class Rollup:
     rounded: bool
     columns: list[Column]  # one per group, then the network
     themes: list[tuple[str, str]]  # (audience, theme) in order
+
+    @property
+    def left_out(self) -> bool:
+        return any(f.left_out for f in self.columns[-1].results.values()) if self.columns else False
 
 
 def round_to_5(value: int | None) -> int | None:
@@ -48,27 +64,39 @@ def latest_closed_cycle(group: Group) -> Cycle | None:
     )
 
 
-def _column(label, title, total, results, k, rounded) -> Column:
-    shown = aggregate.shown(total, k)
-    by_key = {(r.audience, r.theme): r for r in results}
-    if rounded:
-        by_key = {key: _rounded(r) for key, r in by_key.items()}
-        shown = round_to_5(shown)
-    return Column(label, title, shown, by_key)
+# The parts a group's figure for an audience is made of, as the group's own summary shows
+# them: members; the peer support team (shown there at any number) and anonymous peer
+# support workers (shown there from k).
+PARTS = {"member": (MEMBER,), "peer_worker": (PEER_TEAM, PEER_ANONYMOUS)}
 
 
-def _rounded(result: ThemeResult) -> ThemeResult:
-    from dataclasses import replace
+def _figure(rows: list[ScoreRow], k: int, allowed: bool, left_out: int = 0) -> Figure:
+    n, mean, agree = aggregate.theme_score_stats(rows)
+    if n == 0:
+        return Figure(0, None, None, left_out)
+    if not (allowed and privacy.enough(n, k)):
+        return Figure(None, None, None, left_out)
+    return Figure(n, aggregate.round_2(mean), aggregate.percent(agree, n), left_out)
 
-    return replace(result, n=round_to_5(result.n), items=())
+
+def _parts(rows: list[ScoreRow], audience: str, theme: str, k: int):
+    """Each part's rows and the rule's view of it: shown in the group's own summary or not."""
+    out = []
+    for view in PARTS[audience]:
+        part_rows = [r for r in rows if r.view == view and r.theme == theme]
+        n = sum(r.responses for r in part_rows)
+        out.append((part_rows, privacy.Part(n, privacy.figure_shown(n, k, view in SHARED_VIEWS))))
+    return out
 
 
 def build_rollup(network: Network, rounded: bool = False) -> Rollup:
-    """Each group's latest closed cycle and the network overall, small numbers withheld."""
+    """Each group's latest closed cycle and the network overall, under the rule: a combined
+    figure pools only what cannot be worked back to fewer than k people."""
     k = network.min_responses
     columns = []
-    combined: dict[tuple, int] = defaultdict(int)
-    layout: dict[tuple[str, str], list[str]] = {}
+    layout: dict[tuple[str, str], None] = {}
+    # (audience, theme) -> every group's parts, for the network's column.
+    pooled: dict[tuple[str, str], list] = defaultdict(list)
     total_all = 0
     for group in network.groups:
         cycle = latest_closed_cycle(group)
@@ -76,24 +104,47 @@ def build_rollup(network: Network, rounded: bool = False) -> Rollup:
             columns.append(Column(group.name, None, None, {}))
             continue
         rows = queries.list_score_rows(cycle.id)
-        cycle_layout = queries.list_likert_layout(cycle.id)
-        for key, keys in cycle_layout.items():
-            layout.setdefault(key, keys)
         total = sum(queries.count_responses(cycle.id).values())
         total_all += total
-        results = aggregate.theme_results(rows, [], cycle_layout, k)
-        columns.append(_column(group.name, cycle.title, total, results, k, rounded))
-        for row in rows:
-            combined[(row.audience, row.theme, row.answered, row.total)] += row.responses
-    overall_rows = [ScoreRow(a, t, c, s, n) for (a, t, c, s), n in combined.items()]
-    overall = aggregate.theme_results(overall_rows, [], layout, k)
-    columns.append(_column(network.name, None, total_all, overall, k, rounded))
+        results = {}
+        for audience, theme in queries.list_likert_layout(cycle.id):
+            if theme == OWN_THEME:
+                continue  # a group's own questions mean nothing across groups
+            layout.setdefault((audience, theme))
+            parts = _parts(rows, audience, theme, k)
+            pooled[(audience, theme)].extend(parts)
+            safe = privacy.combination_safe([part for _, part in parts], k)
+            results[(audience, theme)] = _figure([r for rs, _ in parts for r in rs], k, safe)
+        columns.append(_column(group.name, cycle.title, total, results, rounded))
+    overall = {}
+    for key, parts in pooled.items():
+        keep = privacy.parts_to_combine([part for _, part in parts], k)
+        left_out = sum(part.n for _, part in parts) - sum(parts[i][1].n for i in keep)
+        overall[key] = _figure([r for i in keep for r in parts[i][0]], k, True, left_out)
+    columns.append(_column(network.name, None, total_all, overall, rounded))
     themes = sorted(layout, key=lambda key: (key[0] != "member", list(layout).index(key)))
     return Rollup(network.name, k, rounded, columns, themes)
 
 
+def _column(label, title, total, results, rounded) -> Column:
+    if rounded:
+        results = {key: replace(f, n=round_to_5(f.n)) for key, f in results.items()}
+        total = round_to_5(total)
+    return Column(label, title, total, results)
+
+
 def rollup_csv(rollup: Rollup) -> str:
-    header = ("network", "column", "cycle", "audience", "theme", "n", "mean", "agree_percent")
+    header = (
+        "network",
+        "column",
+        "cycle",
+        "audience",
+        "theme",
+        "n",
+        "mean",
+        "agree_percent",
+        "left_out",
+    )
     rows = []
     for column in rollup.columns:
         for audience, theme in rollup.themes:
@@ -108,6 +159,7 @@ def rollup_csv(rollup: Rollup) -> str:
                     "" if r is None or r.n is None else r.n,
                     "" if r is None or r.mean is None else r.mean,
                     "" if r is None or r.agree is None else r.agree,
+                    "" if r is None or not r.left_out else r.left_out,
                 )
             )
     return write_csv(header, rows)

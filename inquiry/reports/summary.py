@@ -1,4 +1,4 @@
-"""A cycle summary: the figures of aggregate.py, gathered for one cycle and made safe to show."""
+"""A cycle summary: the figures of aggregate.py for one cycle, under the rule of privacy.py."""
 
 from __future__ import annotations
 
@@ -8,17 +8,20 @@ from datetime import date
 from fractions import Fraction
 
 from ..actions.queries import list_actions
-from ..agenda.queries import list_ranked_topics
+from ..agenda.queries import count_voters, list_ranked_topics
 from ..core.models import AUDIENCES
 from ..cycles.models import Cycle
 from . import aggregate, queries
-from .aggregate import Gap, Linked, ThemeResult
+from .aggregate import MEMBER, PEER_ANONYMOUS, PEER_TEAM, VIEWS, Gap, Linked, ThemeResult
+from .privacy import figure_shown, figures_exist, quote_audience_shown
 
 
 @dataclass(frozen=True)
 class Quote:
     question_key: str
     text: str
+    audience: str
+    shared: bool  # from a peer support worker who shared their answers openly
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class ActionReview:
 @dataclass(frozen=True)
 class AgendaPriority:
     title: str
-    votes: int | None  # withheld below k
+    votes: int | None  # withheld until enough people chose
 
 
 @dataclass(frozen=True)
@@ -44,60 +47,101 @@ class CycleSummary:
     ends_on: date
     state: str
     k: int
-    responses: dict[str, int | None]
-    responses_total: int | None
-    few_responses: bool
+    figures: bool  # only a closed cycle has figures
+    # How many took part, per view (members, peer support team, anonymous peer support
+    # workers): a count of who answered, not of what anyone said, so shown at any number.
+    responses: dict[str, int]
     previous_title: str | None
+    views: list[str]
     themes: list[ThemeResult]
     gaps: list[Gap]
+    gaps_available: bool  # the cycle asks paired questions of both audiences
     linked: Linked | None
     quotes: list[Quote]
-    quotes_allowed: bool
     questions: dict[str, str]  # key -> text in the report's language
     actions: list[ActionReview]  # agreed after the previous closed cycle
-    agenda: list[AgendaPriority]  # most wanted first
+    agenda: list[AgendaPriority]  # most wanted first (in the order shortlisted when withheld)
+    agenda_voters: int
 
-    def themes_for(self, audience: str) -> list[ThemeResult]:
-        return [t for t in self.themes if t.audience == audience]
+    @property
+    def responses_total(self) -> int:
+        return sum(self.responses.values())
+
+    @property
+    def peer_workers(self) -> int:
+        return self.responses.get(PEER_TEAM, 0) + self.responses.get(PEER_ANONYMOUS, 0)
+
+    def themes_for(self, view: str, own: bool = False) -> list[ThemeResult]:
+        """A view's research themes (or, with `own`, the group's own questions)."""
+        return [t for t in self.themes if t.view == view and (t.theme == OWN_THEME) == own]
+
+    def view_shown(self, view: str) -> bool:
+        """Whether anything about this view is shown."""
+        return any(t.shown for t in self.themes if t.view == view)
+
+    def blocks(self, theme: str) -> list[ThemeResult]:
+        """A theme's results for each view that has anything shown (a view with nothing
+        shown is said once, not theme by theme)."""
+        return [t for t in self.themes if t.theme == theme and self.view_shown(t.view)]
 
     def theme_order(self) -> list[str]:
         seen: list[str] = []
         for result in self.themes:
-            if result.theme not in seen:
+            if result.theme not in seen and result.theme != OWN_THEME:
                 seen.append(result.theme)
         return seen
 
 
-def _results(cycle_id: int, k: int) -> list[ThemeResult]:
+OWN_THEME = "own"
+
+
+def _results(cycle_id: int, k: int, views, figures: bool, paired_only=False) -> list[ThemeResult]:
     return aggregate.theme_results(
-        queries.list_score_rows(cycle_id),
-        queries.list_item_rows(cycle_id),
+        queries.list_score_rows(cycle_id, paired_only=paired_only),
+        [] if paired_only else queries.list_item_rows(cycle_id),
         queries.list_likert_layout(cycle_id),
         k,
+        views=views,
+        figures=figures,
     )
 
 
 def _linked(cycle_id: int, previous_id: int, k: int, theme_order: list[str]) -> Linked:
     pairs = queries.list_linked_pairs(cycle_id, previous_id)
-    sums = queries.list_theme_sums_for([i for pair in pairs for i in pair])
-    by_theme: dict[str, list[tuple[Fraction, Fraction]]] = {}
-    for now_id, before_id in pairs:
+    sums = queries.list_theme_sums_for([i for a, b, _ in pairs for i in (a, b)])
+    by_theme: dict[tuple[str, str], list[tuple[Fraction, Fraction]]] = {}
+    for now_id, before_id, audience in pairs:
         now, before = sums.get(now_id, {}), sums.get(before_id, {})
         for theme in now.keys() & before.keys():
             (c1, s1), (c0, s0) = now[theme], before[theme]
-            by_theme.setdefault(theme, []).append((Fraction(s1, c1), Fraction(s0, c0)))
-    ordered = {t: by_theme[t] for t in dict.fromkeys(theme_order) if t in by_theme}
+            by_theme.setdefault((audience, theme), []).append((Fraction(s1, c1), Fraction(s0, c0)))
+    ordered = {
+        (a, t): by_theme[(a, t)]
+        for a in AUDIENCES
+        for t in dict.fromkeys(theme_order)
+        if (a, t) in by_theme
+    }
     return aggregate.linked_change(ordered, len(pairs), k)
 
 
-def _shuffled_quotes(cycle_id: int, key: str) -> list[Quote]:
-    rows = queries.list_approved_quotes(cycle_id)
+def _quotes(cycle_id: int, key: str, k: int, responses: dict[str, int]) -> list[Quote]:
+    """Approved quotes from the audiences the summary shows, in a keyed order: not the order
+    people answered in, and the same on every print."""
+    rows = [
+        row
+        for row in queries.list_approved_quotes(cycle_id)
+        if quote_audience_shown(
+            row[3], row[4], responses.get(MEMBER, 0), responses.get(PEER_ANONYMOUS, 0), k
+        )
+    ]
 
-    # A keyed order: not the order people answered in, and the same on every print.
     def order(row):
         return hashlib.sha256(f"{key}|{cycle_id}|{row[0]}".encode()).hexdigest()
 
-    return [Quote(question_key, text) for _, question_key, text in sorted(rows, key=order)]
+    return [
+        Quote(question_key, text, audience, bool(shared))
+        for _, question_key, text, audience, shared in sorted(rows, key=order)
+    ]
 
 
 def question_texts(cycle, language: str) -> dict[str, str]:
@@ -105,24 +149,39 @@ def question_texts(cycle, language: str) -> dict[str, str]:
     return {cq.question.key: cq.question.text_in(language).text for cq in cycle.questions}
 
 
+def _agenda(cycle_id: int, k: int, figures: bool) -> tuple[list[AgendaPriority], int]:
+    """The shortlisted topics: most wanted first with their votes once at least k people
+    chose (and the cycle closed); before that in the order they were shortlisted, no votes."""
+    ranked = list_ranked_topics(cycle_id)
+    voters = count_voters(cycle_id) if ranked else 0
+    if figures and figure_shown(voters, k):
+        return [AgendaPriority(topic.title, votes) for topic, votes in ranked], voters
+    in_order = sorted((topic for topic, _ in ranked), key=lambda topic: topic.id)
+    return [AgendaPriority(topic.title, None) for topic in in_order], voters
+
+
 def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
-    """Everything the cycle summary shows, with every small number already withheld."""
+    """Everything the cycle summary shows, with everything the rule withholds left out."""
     k = cycle.group.network.min_responses
-    counts = queries.count_responses(cycle.id)
-    parts = {a: counts.get(a, 0) for a in AUDIENCES}
-    total = sum(parts.values())
-    themes = _results(cycle.id, k)
+    figures = figures_exist(cycle.state)
+    counts = queries.count_views(cycle.id)
+    responses = {view: counts.get(view, 0) for view in VIEWS}
+    views = aggregate.views_present(responses)
+    themes = _results(cycle.id, k, views, figures)
     previous = queries.get_previous_closed_cycle(cycle)
     linked = None
-    if previous is not None:
-        themes = aggregate.with_change(themes, _results(previous.id, k))
+    if previous is not None and figures:
+        previous_views = aggregate.views_present(queries.count_views(previous.id))
+        themes = aggregate.with_change(themes, _results(previous.id, k, previous_views, True))
         linked = _linked(cycle.id, previous.id, k, [t.theme for t in themes])
-    questions = question_texts(cycle, language)
-    quotes_allowed = total >= k
-    agenda = [
-        AgendaPriority(topic.title, aggregate.shown(votes, k))
-        for topic, votes in list_ranked_topics(cycle.id)
-    ]
+    pairs = queries.list_pairs(cycle.id)
+    gap_list = []
+    if pairs:
+        items = {(t.view, item.key): item for t in themes for item in t.items}
+        theme_of = {item.key: t.theme for t in themes for item in t.items}
+        paired = _results(cycle.id, k, views, figures, paired_only=True)
+        gap_list = aggregate.gaps(paired, items, pairs, theme_of)
+    agenda, voters = _agenda(cycle.id, k, figures)
     actions = [
         ActionReview(a.what, a.theme, a.status, a.status_note)
         for a in (list_actions(previous.id) if previous else [])
@@ -135,19 +194,17 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         ends_on=cycle.ends_on,
         state=cycle.state,
         k=k,
-        # A small audience is withheld; then the total is too, or subtraction would show it.
-        responses={a: aggregate.shown(n, k) for a, n in parts.items()},
-        responses_total=None
-        if any(0 < n < k for n in parts.values())
-        else aggregate.shown(total, k),
-        few_responses=total < k,
+        figures=figures,
+        responses=responses,
         previous_title=previous.title if previous else None,
+        views=views,
         themes=themes,
-        gaps=aggregate.gaps(themes),
+        gaps=gap_list,
+        gaps_available=bool(pairs),
         linked=linked,
-        quotes=_shuffled_quotes(cycle.id, key) if quotes_allowed else [],
-        quotes_allowed=quotes_allowed,
-        questions=questions,
+        quotes=_quotes(cycle.id, key, k, responses) if figures else [],
+        questions=question_texts(cycle, language),
         actions=actions,
         agenda=agenda,
+        agenda_voters=voters,
     )

@@ -5,15 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+from inquiry.reports import privacy
 from inquiry.reports.aggregate import (
+    ItemResult,
     ItemRow,
     ScoreRow,
     gaps,
+    item_results,
     linked_change,
     percent,
     round_2,
-    suppress_parts,
     theme_results,
+    views_present,
     with_change,
 )
 
@@ -49,8 +52,62 @@ def test_theme_figures_worked_by_hand():
     assert result.mean == Decimal("3.40")  # (4.5 + 3 + 4 + 2 + 3.5) / 5
     assert result.agree == 40  # 4.5 and 4 (a tie at 4 counts as agree): 2 of 5
     assert not result.suppressed
-    # Each item was answered by 4 people: fewer than k, so nothing about it is shown.
+    # Each item was answered by 4 people: fewer than k, so that question is not shown.
+    assert all(item.n is None for item in result.items)
     assert all(v is None for item in result.items for v in item.counts.values())
+
+
+def test_a_question_answered_by_k_is_shown_whole_zeros_and_ones_included():
+    rows = [ItemRow("member", "hope", "hope.a", v, c) for v, c in {1: 1, 4: 3, 5: 1}.items()]
+    [item] = item_results(rows, ["hope.a"], K, shared=False)
+    assert item.n == 5
+    assert item.counts == {1: 1, 2: 0, 3: 0, 4: 3, 5: 1}
+    assert item.exact_mean == Fraction(1 + 12 + 5, 5)
+    [few] = item_results(rows[1:], ["hope.a"], K, shared=False)
+    assert few.n is None and set(few.counts.values()) == {None}
+
+
+def test_k_of_3_shows_a_group_of_three():
+    rows = [ItemRow("member", "hope", "hope.a", 4, 3)]
+    assert item_results(rows, ["hope.a"], 3, shared=False)[0].counts[4] == 3
+    assert item_results(rows, ["hope.a"], 4, shared=False)[0].n is None
+
+
+def test_the_peer_support_team_is_shown_at_any_number_anonymous_ones_from_k():
+    layout = {("peer_worker", "hope"): ["hope.pw"]}
+    scores = [ScoreRow("peer_team", "hope", 1, 4, 2), ScoreRow("peer_worker", "hope", 1, 2, 1)]
+    items = [
+        ItemRow("peer_team", "hope", "hope.pw", 4, 2),
+        ItemRow("peer_worker", "hope", "hope.pw", 2, 1),
+    ]
+    team, anonymous = theme_results(scores, items, layout, K, views=("peer_team", "peer_worker"))
+    assert (team.view, team.n, team.mean, team.agree, team.shared) == (
+        "peer_team",
+        2,
+        Decimal("4.00"),
+        100,
+        True,
+    )
+    assert team.items[0].counts == {1: 0, 2: 0, 3: 0, 4: 2, 5: 0}
+    assert (anonymous.n, anonymous.mean, anonymous.suppressed) == (None, None, True)
+    assert anonymous.items[0].n is None
+
+
+def test_an_open_cycle_has_no_figures():
+    [result] = theme_results(_score_rows(FIVE * 3), ITEMS * 3, LAYOUT, K, figures=False)
+    assert (result.n, result.mean, result.agree, result.suppressed) == (None, None, None, True)
+    assert all(item.n is None for item in result.items)
+
+
+def test_views_present():
+    assert views_present({"member": 8, "peer_team": 2}) == ["member", "peer_team"]
+    assert views_present({"member": 8, "peer_worker": 2}) == ["member", "peer_worker"]
+    assert views_present({"member": 8, "peer_team": 1, "peer_worker": 1}) == [
+        "member",
+        "peer_team",
+        "peer_worker",
+    ]
+    assert views_present({}) == ["member", "peer_worker"]
 
 
 def test_fewer_than_k_responses_withholds_everything():
@@ -81,28 +138,6 @@ def test_tie_breaking_agree_is_exactly_four():
     assert (result.n, result.mean, result.agree) == (6, Decimal("3.75"), 50)
 
 
-def test_secondary_suppression_hides_a_second_count():
-    shown = suppress_parts({1: 0, 2: 3, 3: 10, 4: 12, 5: 7}, K)
-    assert shown == {1: 0, 2: None, 3: 10, 4: 12, 5: None}
-    # Nothing to hide, nothing hidden; two small ones protect each other.
-    assert suppress_parts({1: 5, 2: 6, 3: 0, 4: 9, 5: 12}, K) == {1: 5, 2: 6, 3: 0, 4: 9, 5: 12}
-    assert suppress_parts({1: 1, 2: 2, 3: 10}, K) == {1: None, 2: None, 3: 10}
-
-
-def test_item_counts_fall_back_to_groups_when_single_counts_are_hidden():
-    rows = [
-        ItemRow("member", "hope", "hope.a", v, c) for v, c in {1: 2, 2: 4, 3: 7, 4: 9, 5: 3}.items()
-    ]
-    scores = [
-        ScoreRow("member", "hope", 1, v, c) for v, c in {1: 2, 2: 4, 3: 7, 4: 9, 5: 3}.items()
-    ]
-    [result] = theme_results(scores, rows, {("member", "hope"): ["hope.a"]}, K)
-    [item] = result.items
-    assert item.counts == {1: None, 2: None, 3: 7, 4: 9, 5: None}
-    assert item.grouped == {"disagree": 6, "neutral": 7, "agree": 12}
-    assert item.grouped_shown
-
-
 def test_change_needs_both_cycles_shown():
     now = theme_results(_score_rows(FIVE), [], LAYOUT, K)
     before = theme_results(_score_rows([(1, 3)] * 4 + [(1, 4)] * 2), [], LAYOUT, K)
@@ -117,24 +152,66 @@ def test_change_needs_both_cycles_shown():
     assert absent.change is None
 
 
-def test_gap_is_member_minus_peer_worker():
-    layout = {("member", "hope"): [], ("peer_worker", "hope"): []}
-    rows = _score_rows(FIVE) + [ScoreRow("peer_worker", "hope", 1, 3, 5)]
-    [gap] = gaps(theme_results(rows, [], layout, K))
-    assert (gap.member_mean, gap.peer_worker_mean, gap.gap) == (
-        Decimal("3.40"),
-        Decimal("3.00"),
-        Decimal("0.40"),
+def _item(key, counts):
+    full = {v: counts.get(v, 0) for v in (1, 2, 3, 4, 5)}
+    return ItemResult(key, sum(full.values()), full)
+
+
+def test_gap_compares_paired_questions_only_item_by_item_and_per_theme():
+    layout = {("member", "hope"): ["hope.m"], ("peer_worker", "hope"): ["hope.p"]}
+    # Members: theme scores 4, 4, 4, 3, 5 -> 4.00; the team of 2: 3 and 2 -> 2.50.
+    paired = theme_results(
+        [
+            ScoreRow("member", "hope", 1, 4, 3),
+            ScoreRow("member", "hope", 1, 3, 1),
+            ScoreRow("member", "hope", 1, 5, 1),
+            ScoreRow("peer_team", "hope", 1, 3, 1),
+            ScoreRow("peer_team", "hope", 1, 2, 1),
+        ],
+        [],
+        layout,
+        K,
+        views=("member", "peer_team"),
     )
-    small = _score_rows(FIVE) + [ScoreRow("peer_worker", "hope", 1, 3, 4)]
-    [hidden] = gaps(theme_results(small, [], layout, K))
-    assert hidden.gap is None and hidden.peer_worker_mean is None
+    items = {
+        ("member", "hope.m"): _item("hope.m", {4: 3, 3: 1, 5: 1}),
+        ("peer_team", "hope.p"): _item("hope.p", {3: 1, 2: 1}),
+    }
+    [gap] = gaps(paired, items, {"hope.pair": ("hope.m", "hope.p")}, {"hope.m": "hope"})
+    assert (gap.theme, gap.peer_view) == ("hope", "peer_team")
+    assert (gap.member_mean, gap.peer_worker_mean, gap.gap) == (
+        Decimal("4.00"),
+        Decimal("2.50"),
+        Decimal("1.50"),
+    )
+    [item] = gap.items
+    assert (item.pair_key, item.member_mean, item.peer_worker_mean, item.gap) == (
+        "hope.pair",
+        Decimal("4.00"),
+        Decimal("2.50"),
+        Decimal("1.50"),
+    )
+
+
+def test_gap_with_anonymous_peer_workers_below_k_shows_nothing_of_them():
+    layout = {("member", "hope"): ["hope.m"], ("peer_worker", "hope"): ["hope.p"]}
+    paired = theme_results(
+        [ScoreRow("member", "hope", 1, 4, 6), ScoreRow("peer_worker", "hope", 1, 2, 2)],
+        [],
+        layout,
+        K,
+    )
+    withheld = ItemResult("hope.p", None, dict.fromkeys((1, 2, 3, 4, 5)))
+    items = {("member", "hope.m"): _item("hope.m", {4: 6}), ("peer_worker", "hope.p"): withheld}
+    [gap] = gaps(paired, items, {"hope.pair": ("hope.m", "hope.p")}, {"hope.m": "hope"})
+    assert (gap.member_mean, gap.peer_worker_mean, gap.gap) == (Decimal("4.00"), None, None)
+    assert gap.items[0].gap is None
 
 
 def test_linked_change_needs_k_pairs():
     pairs = {
-        "hope": [(Fraction(4), Fraction(3))] * 3 + [(Fraction(7, 2), Fraction(4))] * 2,
-        "optimism": [(Fraction(5), Fraction(1))] * 4,
+        ("member", "hope"): [(Fraction(4), Fraction(3))] * 3 + [(Fraction(7, 2), Fraction(4))] * 2,
+        ("member", "optimism"): [(Fraction(5), Fraction(1))] * 4,
     }
     linked = linked_change(pairs, 5, K)
     assert linked.linked == 5
@@ -142,3 +219,32 @@ def test_linked_change_needs_k_pairs():
     assert hope.mean_change == Decimal("0.40")  # (3 * 1 + 2 * -0.5) / 5
     assert (optimism.n, optimism.mean_change) == (None, None)
     assert linked_change({}, 3, K).linked is None
+
+
+def test_threshold_is_3_to_10():
+    assert [k for k in range(0, 13) if privacy.valid_threshold(k)] == list(range(3, 11))
+    assert not privacy.valid_threshold(True)
+
+
+def test_a_combined_figure_is_safe_only_when_what_is_hidden_is_nobody_or_at_least_k():
+    Part = privacy.Part
+    assert privacy.combination_safe([Part(12, True), Part(9, True)], K)
+    # 12 shown, 3 hidden: the combined 15 would give the 3 back by subtraction.
+    assert not privacy.combination_safe([Part(12, True), Part(3, False)], K)
+    # Two small groups together make 7: a figure about 7 people, not about any group.
+    assert privacy.combination_safe([Part(12, True), Part(3, False), Part(4, False)], K)
+    assert privacy.parts_to_combine([Part(12, True), Part(3, False), Part(0, False)], K) == [0]
+    assert privacy.parts_to_combine([Part(12, True), Part(3, False), Part(4, False)], K) == [
+        0,
+        1,
+        2,
+    ]
+
+
+def test_quotes_come_only_from_audiences_shown():
+    shown = privacy.quote_audience_shown
+    assert shown("member", False, 8, 0, K)
+    assert not shown("member", False, 4, 0, K)
+    assert shown("peer_worker", True, 8, 0, K)  # shared openly
+    assert not shown("peer_worker", False, 8, 2, K)  # anonymous, too few
+    assert shown("peer_worker", False, 8, 5, K)
