@@ -280,7 +280,7 @@ def paper_pdf(cycle_id: int, audience: str):
 @bp.route("/cycles/<int:cycle_id>/questions", methods=["GET", "POST"])
 @login_required
 def own_questions(cycle_id: int):
-    from ..questions.bank import THEMES
+    from ..questions.bank import THEMES, paired_keys
     from .forms import OwnQuestionForm
 
     cycle = get_cycle_or_404(cycle_id)
@@ -308,6 +308,9 @@ def own_questions(cycle_id: int):
         flash(_("Question added."))
         return redirect(url_for(".own_questions", cycle_id=cycle.id))
     own = [cq for cq in cycle.questions if not cq.question.is_builtin]
+    pairs = paired_keys(
+        (cq.audience, cq.question.key, cq.question.pair_key) for cq in cycle.questions
+    )
     return render_template(
         "cycles/questions.html",
         cycle=cycle,
@@ -315,4 +318,5 @@ def own_questions(cycle_id: int):
         frozen=frozen or cycle.state == "closed",
         own=own,
         questions=sorted(cycle.questions, key=lambda q: (q.audience, q.position)),
+        asked_of_both={key for keys in pairs.values() for key in keys},
     ), 400 if form.errors else 200

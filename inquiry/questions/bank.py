@@ -2,10 +2,22 @@
 
 Keys are stable across cycles and releases: change the wording, never the key.
 Other languages are stored with the question (see ``services.sync_bank``).
+
+Paired questions: a statement asked of both audiences in parallel words ("When I share an
+idea, the group takes it up." / "When members share an idea, the group takes it up.") so the
+gap between members and peer support workers compares like with like. Both items of a pair
+carry the same pair key, and the pair key is always the member item's key (for example
+``negotiated_agenda.ideas_taken_up``): like a key, it is given once and never changed or
+reused. A pair is one member item and one peer support worker item, both Likert, of the same
+theme. The peer worker's item asks the member's statement about members; where the statement
+is about the group itself, both audiences read the same words. Where a pair uses an existing
+item, its partner is new and written in that item's words: no existing item was reworded to
+make a pair, and none has a new near-duplicate beside it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -65,30 +77,63 @@ class BankItem:
     qtype: str
     text: str
     hint: str | None = None
+    # The pair key shared with the other audience's parallel item (see the module docstring).
+    pair: str | None = None
 
     @property
     def theme(self) -> str:
         return self.key.split(".", 1)[0]
 
 
-def _items(audience: str, rows: list[tuple[str, str, str]]) -> list[BankItem]:
-    return [BankItem(key, audience, qtype, text) for key, qtype, text in rows]
+def _items(audience: str, rows: list[tuple[str, ...]]) -> list[BankItem]:
+    """Rows of (key, qtype, text) or (key, qtype, text, pair key)."""
+    return [
+        BankItem(key, audience, qtype, text, pair=pair[0] if pair else None)
+        for key, qtype, text, *pair in rows
+    ]
 
 
 MEMBER = _items(
     "member",
     [
-        ("shared_aims.know_aims", "likert", "I know what our group is for."),
-        ("shared_aims.aims_matter", "likert", "What the group is trying to do matters to me."),
+        (
+            "shared_aims.know_aims",
+            "likert",
+            "I know what our group is for.",
+            "shared_aims.know_aims",
+        ),
+        (
+            "shared_aims.aims_matter",
+            "likert",
+            "What the group is trying to do matters to me.",
+            "shared_aims.aims_matter",
+        ),
         ("negotiated_agenda.have_a_say", "likert", "I have a say in what the group does."),
         (
             "negotiated_agenda.ideas_taken_up",
             "likert",
             "When I share an idea, the group takes it up.",
+            "negotiated_agenda.ideas_taken_up",
+        ),
+        (
+            "negotiated_agenda.plans_change",
+            "likert",
+            "Plans change when we ask for something different.",
+            "negotiated_agenda.plans_change",
         ),
         ("communication.know_whats_on", "likert", "I know what is going on in the group."),
-        ("communication.easy_to_speak", "likert", "It feels easy to speak up in the group."),
-        ("communication.listened_to", "likert", "People in the group listen to me."),
+        (
+            "communication.easy_to_speak",
+            "likert",
+            "It feels easy to speak up in the group.",
+            "communication.easy_to_speak",
+        ),
+        (
+            "communication.listened_to",
+            "likert",
+            "People in the group listen to me.",
+            "communication.listened_to",
+        ),
         (
             "learning_organisation.acted_on",
             "likert",
@@ -101,12 +146,29 @@ MEMBER = _items(
         ),
         ("mutual_support.help_others", "likert", "I help other people in the group."),
         ("mutual_support.get_help", "likert", "Other people in the group help me."),
-        ("mutual_support.belong", "likert", "I feel I belong in this group."),
+        (
+            "mutual_support.belong",
+            "likert",
+            "I feel I belong in this group.",
+            "mutual_support.belong",
+        ),
         ("wider_community.outside", "likert", "The group helps me do things outside the group."),
         (
             "wider_community.links",
             "likert",
             "The group has good links with other people and places near us.",
+        ),
+        (
+            "wider_community.hear_of_things",
+            "likert",
+            "The group tells me about other things going on near us.",
+            "wider_community.hear_of_things",
+        ),
+        (
+            "wider_community.help_community",
+            "likert",
+            "The group does things to help other people near us.",
+            "wider_community.help_community",
         ),
         ("hope.gives_hope", "likert", "Coming to the group gives me hope."),
         (
@@ -155,11 +217,30 @@ PEER_WORKER = _items(
             "Members and staff agree on what the group is for.",
         ),
         ("shared_aims.pw_aims_revisited", "likert", "We look again at the group's aims together."),
+        (
+            "shared_aims.pw_know_aims",
+            "likert",
+            "Members know what the group is for.",
+            "shared_aims.know_aims",
+        ),
+        (
+            "shared_aims.pw_aims_matter",
+            "likert",
+            "What the group is trying to do matters to members.",
+            "shared_aims.aims_matter",
+        ),
         ("negotiated_agenda.pw_members_shape", "likert", "Members shape what the group does."),
         (
             "negotiated_agenda.pw_plans_change",
             "likert",
             "Plans change when members ask for something different.",
+            "negotiated_agenda.plans_change",
+        ),
+        (
+            "negotiated_agenda.pw_ideas_taken_up",
+            "likert",
+            "When members share an idea, the group takes it up.",
+            "negotiated_agenda.ideas_taken_up",
         ),
         (
             "communication.pw_information",
@@ -167,6 +248,18 @@ PEER_WORKER = _items(
             "Members get the news they need, in a way that suits them.",
         ),
         ("communication.pw_open_talk", "likert", "Problems in the group are talked about openly."),
+        (
+            "communication.pw_easy_to_speak",
+            "likert",
+            "It feels easy for members to speak up in the group.",
+            "communication.easy_to_speak",
+        ),
+        (
+            "communication.pw_listened_to",
+            "likert",
+            "People in the group listen to members.",
+            "communication.listened_to",
+        ),
         (
             "learning_organisation.pw_org_acts",
             "likert",
@@ -184,6 +277,12 @@ PEER_WORKER = _items(
             "I learn from members as well as support them.",
         ),
         (
+            "mutual_support.pw_belong",
+            "likert",
+            "Members feel they belong in this group.",
+            "mutual_support.belong",
+        ),
+        (
             "wider_community.pw_links",
             "likert",
             "The group has good links with other services and places nearby.",
@@ -192,6 +291,18 @@ PEER_WORKER = _items(
             "wider_community.pw_members_connect",
             "likert",
             "The group helps members take part in the wider community.",
+        ),
+        (
+            "wider_community.pw_hear_of_things",
+            "likert",
+            "The group tells members about other things going on near us.",
+            "wider_community.hear_of_things",
+        ),
+        (
+            "wider_community.pw_help_community",
+            "likert",
+            "The group does things to help other people near us.",
+            "wider_community.help_community",
         ),
         ("hope.pw_members_hopeful", "likert", "Members seem more hopeful since they joined."),
         (
@@ -223,3 +334,19 @@ BANK: tuple[BankItem, ...] = tuple(MEMBER + PEER_WORKER)
 
 # Open questions whose answers are topics for the group's negotiated agenda.
 AGENDA_KEYS = frozenset({"open.agenda_suggestion", "open.pw_agenda_suggestion"})
+
+
+def paired_keys(rows: Iterable[tuple[str, str, str | None]]) -> dict[str, tuple[str, str]]:
+    """The pairs present in both audiences among a cycle's questions, given as (audience,
+    key, pair key) rows: pair key -> (member key, peer support worker key), in the order the
+    pairs first appear. A pair asked more than once in one audience is left out, since it
+    would no longer compare one statement with one statement."""
+    seen: dict[str, dict[str, list[str]]] = {}
+    for audience, key, pair in rows:
+        if pair and audience in ("member", "peer_worker"):
+            seen.setdefault(pair, {}).setdefault(audience, []).append(key)
+    return {
+        pair: (sides["member"][0], sides["peer_worker"][0])
+        for pair, sides in seen.items()
+        if len(sides.get("member", ())) == 1 and len(sides.get("peer_worker", ())) == 1
+    }

@@ -37,6 +37,8 @@ def questions_command(cycle_id: int, as_json: bool) -> None:
             "audience": cq.audience,
             "type": cq.qtype,
             "options": _options(cq.question),
+            # Asked of both audiences in parallel words; the report's gap compares these.
+            "pair_key": cq.question.pair_key,
         }
         for cq in sorted(cycle.questions, key=lambda cq: (cq.audience, cq.position))
     ]
@@ -44,7 +46,8 @@ def questions_command(cycle_id: int, as_json: bool) -> None:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     for row in rows:
-        click.echo(f"{row['audience']:<12} {row['type']:<7} {row['key']}")
+        pair = f"  (pair {row['pair_key']})" if row["pair_key"] else ""
+        click.echo(f"{row['audience']:<12} {row['type']:<7} {row['key']}{pair}")
 
 
 def _options(question) -> list[str]:

@@ -24,8 +24,8 @@ def bank_translations() -> dict[str, dict[str, str]]:
 
 
 def sync_bank(language: str = "en_GB") -> int:
-    """Add missing built-in questions and refresh their texts in every language we have;
-    returns how many questions were added."""
+    """Add missing built-in questions and refresh their pair keys and their texts in every
+    language we have; returns how many questions were added."""
     existing = {
         q.key: q for q in db.session.scalars(sa.select(Question).filter_by(is_builtin=True))
     }
@@ -44,6 +44,7 @@ def sync_bank(language: str = "en_GB") -> int:
             db.session.add(question)
             added += 1
         question.position = position
+        question.pair_key = item.pair
         texts = {language: item.text}
         texts.update({lang: t[item.key] for lang, t in translations.items() if t.get(item.key)})
         for lang, wording in texts.items():
