@@ -133,3 +133,31 @@ def test_people_and_audit_pages_are_for_coordinators(app, world, role, expected)
     for url in ("/workspace/rollup", "/workspace/rollup.csv", "/workspace/rollup.pdf"):
         shown = 303 if url.endswith(".pdf") and expected == 200 else expected
         assert client.get(url).status_code == shown, (role, url)
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    [("admin", 200), ("coordinator", 404), ("facilitator", 404), (None, 302)],
+)
+def test_a_networks_threshold_is_for_admins_only(app, world, role, expected):
+    cycles, users = world
+    with app.app_context():
+        from inquiry.extensions import db
+        from inquiry.groups.models import Group
+
+        networks = {name: db.session.get(Group, cycles[name][1]).network_id for name in cycles}
+    client = app.test_client()
+    token = None
+    if role:
+        from bs4 import BeautifulSoup
+
+        assert sign_in(client, users[role]).status_code == 302
+        home = BeautifulSoup(client.get("/workspace/").get_data(as_text=True), "html.parser")
+        token = home.find("input", attrs={"name": "csrf_token"})["value"]
+    # The coordinator's and facilitator's own network A is as closed to them as network B.
+    for name in ("A1", "B1"):
+        url = f"/workspace/networks/{networks[name]}/settings"
+        assert client.get(url).status_code == expected, (role, url)
+        if token:
+            posted = client.post(url, data={"csrf_token": token, "min_responses": "4"})
+            assert posted.status_code == (302 if role == "admin" else 404), (role, url)

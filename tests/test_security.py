@@ -42,6 +42,7 @@ def objects(app):
             "code": cycle.active_code("member"),
             "cycle_id": cycle.id,
             "group_id": cycle.group_id,
+            "network_id": cycle.group.network_id,
             "action_id": action.id,
             "topic_id": topic.id,
             "audience": "member",

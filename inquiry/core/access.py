@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..cycles.models import Cycle
 from ..extensions import db
-from ..groups.models import Group
+from ..groups.models import Group, Network
 
 
 def _scope(user):
@@ -64,3 +64,14 @@ def network_or_404() -> int:
     if current_user.role not in ("coordinator", "admin") or current_user.network_id is None:
         abort(404)
     return current_user.network_id
+
+
+def get_network_for_admin_or_404(network_id: int) -> Network:
+    """A network whose settings (the threshold k) an admin changes; a 404 for everyone else,
+    coordinators of that network included."""
+    if current_user.role != "admin":
+        abort(404)
+    network = db.session.get(Network, network_id)
+    if network is None:
+        abort(404)
+    return network

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..core.forms import BaseForm, clean_text
+from ..reports.privacy import K_DEFAULT, K_MAX, K_MIN, valid_threshold
 
 
 class GroupForm(BaseForm):
@@ -24,3 +25,32 @@ class GroupForm(BaseForm):
         validators=[Length(max=2000, message=_l("Keep this to 2,000 characters or fewer"))],
     )
     default_language = SelectField(_l("The group's usual language"), choices=[])
+
+
+def _short(value):
+    """A threshold is one or two digits: never echo back more than a few characters."""
+    return value.strip()[:4] if isinstance(value, str) else value
+
+
+class ThresholdForm(BaseForm):
+    min_responses = StringField(
+        _l("Smallest number of people whose answers we show together"),
+        description=_l(
+            "A whole number from %(low)d to %(high)d. We suggest %(default)d.",
+            low=K_MIN,
+            high=K_MAX,
+            default=K_DEFAULT,
+        ),
+        filters=[_short],
+    )
+
+    def validate_min_responses(self, field) -> None:
+        text = field.data or ""
+        if not (text.isascii() and text.isdigit() and valid_threshold(int(text))):
+            raise ValidationError(
+                _l("Enter a whole number from %(low)d to %(high)d", low=K_MIN, high=K_MAX)
+            )
+
+    @property
+    def threshold(self) -> int:
+        return int(self.min_responses.data)

@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import audit
 from ..extensions import db
-from .models import Group
+from ..reports.privacy import valid_threshold
+from .models import Group, Network
 
 
 class GroupError(ValueError):
@@ -45,3 +46,40 @@ def update_group(user, group: Group, name: str, description: str, language: str)
     group.name, group.description, group.default_language = name, description, language
     audit.record("edited", group, user.id)
     db.session.flush()
+
+
+class ThresholdError(ValueError):
+    """A threshold outside the range the small-numbers rule allows."""
+
+
+def set_threshold(network: Network, k: int, user_id: int | None, how: str = "") -> bool:
+    """Set a network's threshold k, audited with the old and the new value; the stored PDFs
+    that applied the old one are deleted. False when k already was the threshold."""
+    if not valid_threshold(k):
+        raise ThresholdError(k)
+    old = network.min_responses
+    if old == k:
+        return False
+    network.min_responses = k
+    audit.record("edited", network, user_id, f"threshold {old} -> {k}{how}")
+    _forget_network_pdfs(network.id)
+    db.session.flush()
+    return True
+
+
+def _forget_network_pdfs(network_id: int) -> None:
+    """Every stored PDF that applied the network's threshold: its cycles' summaries and the
+    roll-up. They are made again, with the new one, when someone asks."""
+    from ..cycles.models import Cycle
+    from ..printing.models import PdfDocument
+
+    cycles = (
+        sa.select(Cycle.id)
+        .join(Group, Group.id == Cycle.group_id)
+        .where(Group.network_id == network_id)
+    )
+    db.session.execute(
+        sa.delete(PdfDocument).where(
+            sa.or_(PdfDocument.network_id == network_id, PdfDocument.cycle_id.in_(cycles))
+        )
+    )
