@@ -7,8 +7,12 @@ import json
 import click
 from flask.cli import with_appcontext
 
+from ..core import audit
 from ..core.models import AUDIENCES
-from .queries import list_cycles_with_counts
+from ..extensions import db
+from ..groups import cli as groups_cli
+from . import services
+from .queries import get_cycle, list_cycles_with_counts
 
 
 @click.command("cycles")
@@ -35,4 +39,58 @@ def cycles_command(as_json: bool) -> None:
         click.echo(f"{row['id']:>4}  {row['state']:<6} {row['group']} / {row['title']}  {codes}")
 
 
-COMMANDS = (cycles_command,)
+@click.group("cycle")
+def cycle_group() -> None:
+    """Open or close one cycle, as its buttons in the workspace do."""
+
+
+class Refused(click.ClickException):
+    """The cycle is not in the state the change needs (the button's 409)."""
+
+
+def _change(cycle_id: int, required: str, change, action: str):
+    """One state change, with the workspace buttons' check: the cycle must be `required`."""
+    cycle = get_cycle(cycle_id)
+    if cycle is None:
+        raise click.ClickException(f"There is no cycle {cycle_id}.")
+    if cycle.state != required:
+        raise Refused(_WHY_NOT[action, cycle.state].format(id=cycle.id))
+    change(cycle)
+    audit.record(action, cycle, None, "command line")
+    db.session.commit()
+    return cycle
+
+
+_WHY_NOT = {
+    ("opened", "open"): "Cycle {id} is already open.",
+    ("opened", "closed"): "Cycle {id} is closed: a closed cycle does not open again.",
+    ("closed", "draft"): "Cycle {id} is a draft: open it before closing it.",
+    ("closed", "closed"): "Cycle {id} is already closed.",
+}
+
+
+@cycle_group.command("open")
+@click.argument("cycle_id", type=int)
+@with_appcontext
+def open_command(cycle_id: int) -> None:
+    """Open a draft cycle for reflections and print its join codes."""
+    cycle = _change(cycle_id, "draft", services.open_cycle, "opened")
+    click.echo(
+        f"Cycle {cycle.id} is now open. Member code: {cycle.active_code('member')}, "
+        f"peer support worker code: {cycle.active_code('peer_worker')}"
+    )
+
+
+@cycle_group.command("close")
+@click.argument("cycle_id", type=int)
+@with_appcontext
+def close_command(cycle_id: int) -> None:
+    """Close an open cycle and start making its summary PDF."""
+    from .views import _close
+
+    cycle = _change(cycle_id, "open", _close, "closed")
+    click.echo(f"Cycle {cycle.id} is now closed. The render worker is making its summary PDF.")
+
+
+# The network commands ride along here until inquiry/cli.py lists the groups package's own.
+COMMANDS = (cycles_command, cycle_group, *groups_cli.COMMANDS)
