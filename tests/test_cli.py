@@ -54,7 +54,7 @@ def test_questions_json_lists_the_cycle_in_order(run, cycle):
         i.key for i in PEER_WORKER
     ]
     first = rows[0]
-    assert set(first) == {"key", "theme", "audience", "type", "options"}
+    assert set(first) == {"key", "theme", "audience", "type", "options", "pair_key"}
     assert first["type"] == "likert"
     assert first["options"] == ["1", "2", "3", "4", "5", "prefer_not_to_say"]
 
