@@ -81,8 +81,9 @@ class CycleSummary:
 
     def blocks(self, theme: str) -> list[ThemeResult]:
         """A theme's results for each view that has anything shown (a view with nothing
-        shown is said once, not theme by theme)."""
-        return [t for t in self.themes if t.theme == theme and self.view_shown(t.view)]
+        shown is said once, not theme by theme); a theme nobody answered is left out."""
+        found = [t for t in self.themes if t.theme == theme and self.view_shown(t.view)]
+        return found if any(t.n != 0 for t in found) else []
 
     def theme_order(self) -> list[str]:
         seen: list[str] = []
@@ -176,7 +177,7 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         linked = _linked(cycle.id, previous.id, k, [t.theme for t in themes])
     pairs = queries.list_pairs(cycle.id)
     gap_list = []
-    if pairs:
+    if pairs and figures:
         items = {(t.view, item.key): item for t in themes for item in t.items}
         theme_of = {item.key: t.theme for t in themes for item in t.items}
         paired = _results(cycle.id, k, views, figures, paired_only=True)

@@ -61,20 +61,82 @@ def test_the_json_has_the_figures_worked_by_hand(ctx):
     cycle = make_open_cycle()
     # (5,4)->4.5, (3,pns)->3, (skip,4)->4, (2,2)->2, (4,3)->3.5, (pns,pns) not counted
     _hope(cycle, [("5", "4"), ("3", "pns"), (None, "4"), ("2", "2"), ("4", "3"), ("pns", "pns")])
+    close_cycle(cycle)
     db.session.commit()
     data = _json(cycle)
-    assert data["k"] == 5
-    assert data["responses"] == {"member": 6, "peer_worker": 0}
+    assert data["k"] == 5 and data["figures"] is True
+    assert data["responses"] == {"member": 6, "peer_team": 0, "peer_worker": 0}
     assert data["responses_total"] == 6
     hope = _theme(data, "hope")
     assert (hope["n"], hope["mean"], hope["agree"], hope["suppressed"]) == (5, 3.4, 40, False)
     # Each item answered by 4: withheld entirely.
     assert hope["items"][0]["counts"] == dict.fromkeys("12345")
+    assert hope["items"][0]["n"] is None
     assert hope["change"] is None
     empty = _theme(data, "optimism")
     assert (empty["n"], empty["mean"], empty["suppressed"]) == (0, None, False)
     peer = _theme(data, "hope", "peer_worker")
     assert peer["n"] == 0
+
+
+def test_an_open_cycle_shows_only_how_many_have_answered(ctx):
+    cycle = make_open_cycle()
+    _hope(cycle, [("5", "4")] * 7)
+    _hope(cycle, [("4", "4")] * 2, audience="peer_worker", shares_openly=True)
+    db.session.commit()
+    summary = build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY)
+    data = summary_json(summary)
+    assert data["figures"] is False
+    assert data["responses"] == {"member": 7, "peer_team": 2, "peer_worker": 0}
+    for theme in data["themes"]:
+        assert (theme["n"], theme["mean"], theme["agree"]) in ((None, None, None), (0, None, None))
+        for item in theme["items"]:
+            assert item["n"] in (None, 0)
+            assert set(item["counts"].values()) <= {None, 0}
+    assert data["gaps"] == [] and data["linked"] is None and data["quotes"] == []
+    page = BeautifulSoup(render_summary(summary, "en_GB"), "html.parser")
+    assert "still open" in page.get_text()
+    assert not page.select(".counts") and not page.select(".stats")
+
+
+def test_a_group_of_nine_sees_every_answer_and_the_peer_team_view(ctx):
+    """9 members, 2 peer support workers who shared openly: every member question's whole
+    distribution (ones and zeros included), and the peer support team's view."""
+    cycle = make_open_cycle()
+    values = ["5", "4", "4", "1", "3", "4", "2", "5", "4"]
+    _hope(cycle, [(v, "4") for v in values])
+    _hope(cycle, [("2", "3"), ("3", "3")], audience="peer_worker", shares_openly=True)
+    close_cycle(cycle)
+    db.session.commit()
+    data = _json(cycle)
+    hope = _theme(data, "hope")
+    gives_hope = next(i for i in hope["items"] if i["key"] == "hope.gives_hope")
+    assert gives_hope["counts"] == {"1": 1, "2": 1, "3": 1, "4": 4, "5": 2}
+    assert gives_hope["n"] == 9
+    team = next(t for t in data["themes"] if t["theme"] == "hope" and t["view"] == "peer_team")
+    assert (team["n"], team["mean"], team["shared_openly"]) == (2, 2.75, True)
+    assert not any(t["view"] == "peer_worker" for t in data["themes"])
+    html = render_summary(build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY), "en_GB")
+    text = BeautifulSoup(html, "html.parser").get_text(" ")
+    assert "The peer support team" in text and "2 shared their answers" in text
+    assert "fewer than" not in text.lower().replace("fewer than 5 answered", "")
+
+
+def test_anonymous_peer_workers_below_k_are_said_once(ctx):
+    cycle = make_open_cycle()
+    _hope(cycle, [("4", "4")] * 9)
+    _hope(cycle, [("2", "3"), ("3", "3")], audience="peer_worker")
+    close_cycle(cycle)
+    db.session.commit()
+    data = _json(cycle)
+    for theme in (t for t in data["themes"] if t["audience"] == "peer_worker"):
+        assert theme["mean"] is None and theme["view"] == "peer_worker"
+    html = render_summary(build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY), "en_GB")
+    page = BeautifulSoup(html, "html.parser")
+    said = [p for p in page.select("p.withheld") if "anonymously" in p.get_text()]
+    assert len(said) == 1
+    assert "2 peer support workers answered anonymously" in said[0].get_text()
+    assert not [h for h in page.select("h4") if "Peer support" in h.get_text()]
 
 
 def test_change_gap_and_linked_change_against_the_previous_closed_cycle(ctx):
@@ -101,99 +163,34 @@ def test_change_gap_and_linked_change_against_the_previous_closed_cycle(ctx):
     for _ in range(5):
         _respond(now, "peer_worker", {"hope.pw_members_hopeful": "4"})
     db.session.commit()
+    close_cycle(now)
+    db.session.commit()
     data = _json(now)
     assert data["cycle"]["previous"] == "Spring"
     hope = _theme(data, "hope")
     assert (hope["mean"], hope["agree"]) == (4.5, 100)
     assert hope["change"] == {"mean": 1.5, "agree": 100}
-    [gap] = [g for g in data["gaps"] if g["theme"] == "hope"]
-    assert gap == {"theme": "hope", "member_mean": 4.5, "peer_worker_mean": 4.0, "gap": 0.5}
     assert data["linked"]["linked"] == 6
     [linked_hope] = [t for t in data["linked"]["themes"] if t["theme"] == "hope"]
-    assert linked_hope == {"theme": "hope", "n": 6, "mean_change": 1.5}
+    assert linked_hope == {"theme": "hope", "audience": "member", "n": 6, "mean_change": 1.5}
 
 
 def test_csv_matches_json_and_neutralises_formulas(ctx):
     group = make_group(name='=HYPERLINK("http://x")')
     cycle = make_open_cycle(group)
     _hope(cycle, [("5", "4")] * 6)
+    close_cycle(cycle)
     db.session.commit()
     summary = build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY)
     rows = list(csv.DictReader(io.StringIO(summary_csv(summary))))
     mean = next(
-        r
-        for r in rows
-        if r["theme"] == "hope" and r["audience"] == "member" and r["measure"] == "mean"
+        r for r in rows if r["theme"] == "hope" and r["view"] == "member" and r["measure"] == "mean"
     )
     assert mean["value"] == "4.50" and mean["withheld"] == ""
-    peer = next(r for r in rows if r["audience"] == "peer_worker" and r["measure"] == "responses")
+    assert rows[0]["cycle_id"] == str(cycle.id)
+    assert all(not r["value"].startswith("=") for r in rows)
+    peer = next(r for r in rows if r["view"] == "peer_worker" and r["measure"] == "responses")
     assert peer["value"] == "0"
-
-
-def _counts_in(data: dict) -> list[int]:
-    found = []
-
-    def walk(node, key=None):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k in ("counts", "grouped", "responses") and isinstance(v, dict):
-                    found.extend(x for x in v.values() if isinstance(x, int))
-                elif k in ("n", "responses_total", "linked") and isinstance(v, int):
-                    found.append(v)
-                walk(v, k)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item, key)
-
-    walk(data)
-    return found
-
-
-def _html_counts(html: str) -> list[int]:
-    page = BeautifulSoup(html, "html.parser")
-    cells = page.select(".counts td, .figures td")
-    numbers = [int(c.get_text()) for c in cells if c.get_text().strip().isdigit()]
-    for stat in page.select(".stats span"):
-        match = re.fullmatch(r"n = (\d+)", stat.get_text())
-        if match:
-            numbers.append(int(match[1]))
-    return numbers
-
-
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(
-    members=st.lists(
-        st.lists(st.sampled_from(["1", "2", "3", "4", "5", "pns", None]), min_size=2, max_size=2),
-        max_size=12,
-    ),
-    peers=st.integers(min_value=0, max_value=6),
-    seed=st.integers(min_value=0, max_value=1000),
-)
-def test_no_report_ever_shows_a_count_below_k(ctx, members, peers, seed):
-    rng = random.Random(seed)
-    cycle = make_open_cycle()
-    try:
-        _hope(cycle, [tuple(m) for m in members])
-        _hope(
-            cycle,
-            [(rng.choice("12345"), rng.choice("12345")) for _ in range(peers)],
-            audience="peer_worker",
-        )
-        db.session.commit()
-        summary = build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY)
-        data = summary_json(summary)
-        assert not [c for c in _counts_in(data) if 0 < c < K], data
-        for row in csv.DictReader(io.StringIO(summary_csv(summary))):
-            if row["measure"] in ("responses", "n") or row["measure"].startswith("count_"):
-                assert not (row["value"].isdigit() and 0 < int(row["value"]) < K), row
-        html = render_summary(summary, "en_GB")
-        assert not [c for c in _html_counts(html) if 0 < c < K]
-    finally:
-        db.session.rollback()
-        db.session.execute(sa.delete(Response).where(Response.cycle_id == cycle.id))
-        db.session.commit()
 
 
 @pytest.fixture
@@ -284,6 +281,7 @@ def test_member_text_cannot_make_the_pdf_fetch_anything(app, tmp_path):
             )
             text_answer = next(a for a in response.answers if a.qtype == "text")
             db.session.add(QuoteApproval(answer_id=text_answer.id, text=hostile))
+        close_cycle(cycle)
         db.session.commit()
         cycle_id = cycle.id
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 10
@@ -427,7 +425,7 @@ def test_easy_read_is_one_page_of_big_plain_numbers(app, demo_cycle, tmp_path):
         assert jargon not in text.lower()  # no jargon on the wall
 
 
-def test_quotes_need_consent_approval_and_k_responses(app):
+def test_quotes_need_consent_approval_and_k_of_their_audience(app):
     from inquiry.reports.queries import list_approved_quotes
     from inquiry.responses.services import NotQuotable, approve_quote
 
@@ -439,20 +437,26 @@ def test_quotes_need_consent_approval_and_k_responses(app):
             said[i] = next(a.id for a in r.answers)
         db.session.commit()
         approve_quote(said[0])
-        approve_quote(said[1], "Words [name removed]")
+        approve_quote(said[1], "Words […]")
         with pytest.raises(NotQuotable):
             approve_quote(said[3])  # did not agree to be quoted
+        close_cycle(cycle)
         db.session.commit()
         assert len(list_approved_quotes(cycle.id)) == 2
         small = _json(cycle)
-        assert small["quotes"] == []  # only 4 responses: fewer than k
-        _respond(cycle, "peer_worker", {})
+        assert small["quotes"] == []  # only 4 members: fewer than k
+        for _ in range(3):
+            _respond(cycle, "peer_worker", {})
+        db.session.commit()
+        assert _json(cycle)["quotes"] == []  # peer workers do not make members k
+        _respond(cycle, "member", {})
         db.session.commit()
         quotes = _json(cycle)["quotes"]
-        assert sorted(q["text"] for q in quotes) == ["Words 0", "Words [name removed]"]
-        assert all(set(q) == {"question", "text"} for q in quotes)  # no date, no audience
+        assert sorted(q["text"] for q in quotes) == ["Words 0", "Words […]"]
+        assert all(set(q) == {"question", "audience", "text"} for q in quotes)  # no date
+        assert {q["audience"] for q in quotes} == {"member"}
         html = render_summary(build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY), "en_GB")
-        assert "Words [name removed]" in html and "Words 1" not in html
+        assert "Words […]" in html and "Words 1" not in html
         assert "Words 2" not in html  # agreed, but not approved
 
 
@@ -472,13 +476,25 @@ def test_rollup_sets_groups_side_by_side_and_withholds_small_ones(app, tmp_path)
         assert by_label["Big group"].results[("member", "hope")].n == 12
         assert by_label["Big group"].results[("member", "hope")].mean == Decimal("4.50")
         assert by_label["Small group"].results[("member", "hope")].n is None
-        assert by_label["Small group"].responses is None
+        assert by_label["Small group"].responses == 3  # who took part, not what they said
+        # 12 + the hidden 3 would give the 3 back by subtraction: they are left out, and
+        # the network's figure says so.
         overall = by_label[big.network.name].results[("member", "hope")]
-        assert (overall.n, overall.mean, overall.agree) == (15, Decimal("4.50"), 100)
+        assert (overall.n, overall.mean, overall.agree, overall.left_out) == (
+            12,
+            Decimal("4.50"),
+            100,
+            3,
+        )
         rows = list(csv.DictReader(io.StringIO(rollup_csv(rollup))))
         assert all(not (r["n"].isdigit() and 0 < int(r["n"]) < K) for r in rows)
+        network_row = next(
+            r for r in rows if r["column"] == big.network.name and r["theme"] == "hope"
+        )
+        assert (network_row["n"], network_row["left_out"]) == ("12", "3")
         rounded = build_rollup(big.network, rounded=True)
         assert {c.label: c.responses for c in rounded.columns}[big.network.name] == 15
+        assert rounded.columns[-1].results[("member", "hope")].n == 10
         assert [round_to_5(v) for v in (None, 0, 5, 7, 8, 12, 13)] == [None, 0, 5, 5, 10, 10, 15]
         network_id = big.network.id
     pdf = tmp_path / "rollup.pdf"
@@ -491,30 +507,30 @@ def test_rollup_sets_groups_side_by_side_and_withholds_small_ones(app, tmp_path)
     max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(members=st.integers(min_value=5, max_value=9), seed=st.integers(0, 100))
-def test_the_pdf_never_shows_a_count_below_k(app, tmp_path_factory, members, seed):
-    """The printed counts tables and participation figures, read back from the PDF."""
+def test_the_pdf_shows_members_whole_and_never_anonymous_peer_workers_below_k(
+    app, tmp_path_factory, members, seed
+):
+    """Read back from the PDF: every member count as answered, nothing of anonymous peers."""
     rng = random.Random(seed)
     with app.app_context():
         cycle = make_open_cycle()
-        _hope(cycle, [(rng.choice("12345"), rng.choice("12345")) for _ in range(members)])
-        _hope(cycle, [("4", "4")] * rng.randint(0, 4), audience="peer_worker")
+        answers = [(rng.choice("12345"), rng.choice("12345")) for _ in range(members)]
+        _hope(cycle, answers)
+        peers = rng.randint(0, 4)
+        _hope(cycle, [("4", "4")] * peers, audience="peer_worker")
+        close_cycle(cycle)
         db.session.commit()
         cycle_id = cycle.id
     pdf = tmp_path_factory.mktemp("pdf") / "small.pdf"
     result = _cli(app, "report", cycle_id, "--format", "pdf", "-o", pdf)
     assert result.exit_code == 0, result.output
     text = _pdf_text(pdf)
-    shown = []
-    for line in text.splitlines():
-        line = line.strip()
-        if re.match(r"Q\d+ ", line):  # a question's counts: 5 4 3 2 1 (or grouped)
-            shown += [int(t) for t in re.findall(r"(?<![\w.])(\d+)(?![\w.])", line[3:])]
-        for label in ("Group members", "Peer support workers", "Everyone"):
-            if line.startswith(label):
-                shown += [int(t) for t in re.findall(r"\b(\d+)\b", line[len(label) :])]
-        shown += [int(n) for n in re.findall(r"n = (\d+)", line)]
-    assert shown, text[:500]
-    assert not [n for n in shown if 0 < n < K], text
+    assert re.findall(r"n\s*=\s*(\d+)", text) == [str(members)], text  # hope, members
+    first = [a for a, _ in answers]
+    expected = " ".join(str(first.count(v)) for v in "54321")
+    assert re.search(r"Q1 .*?" + r"\s+".join(expected.split()), text, re.S), text
+    assert ("peer support workers answered anonymously" in text) == (peers > 1)
+    assert ("peer support worker answered anonymously" in text) == (peers == 1)
     with app.app_context():
         db.session.execute(sa.delete(Response).where(Response.cycle_id == cycle_id))
         db.session.commit()
