@@ -13,10 +13,14 @@ def join(client, code: str):
     return client.get(response.headers["Location"])
 
 
-def start(client, code: str):
-    """Join with a code and press Start now; returns the first question page response."""
+def start(client, code: str, sharing: str | None = None):
+    """Join with a code and press Start now; returns the first question page response.
+    A peer support worker's code needs `sharing` ("open" or "anonymous")."""
     page = check_page(join(client, code))
-    response = client.post("/reflect", data=form_fields(page))
+    data = form_fields(page)
+    if sharing is not None:
+        data["shares_openly"] = sharing
+    response = client.post("/reflect", data=data)
     assert response.status_code == 302, response.status_code
     return client.get(response.headers["Location"])
 

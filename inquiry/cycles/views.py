@@ -216,7 +216,7 @@ def _paper_questions(cycle, audience):
 def paper_entry(cycle_id: int, audience: str):
     import uuid
 
-    from ..responses.paper import paper_answers, paper_form
+    from ..responses.paper import paper_answers, paper_form, paper_shares_openly
     from ..responses.queries import is_stored
     from ..responses.services import record_response
 
@@ -225,7 +225,13 @@ def paper_entry(cycle_id: int, audience: str):
     if not cycle.is_open or not questions:
         abort(404)  # answers arrive only while the cycle is open, on paper as on phones
     language = cycle.group.default_language
-    form = paper_form(questions, language, request.form if request.method == "POST" else None)
+    form = paper_form(
+        questions,
+        language,
+        request.form if request.method == "POST" else None,
+        # A peer support worker's paper says how they chose to show their answers.
+        sharing_threshold=cycle.group.network.min_responses if audience == "peer_worker" else None,
+    )
     if request.method == "GET":
         form.submission_token.data = str(uuid.uuid4())
     if request.method == "POST" and form.validate():
@@ -238,6 +244,7 @@ def paper_entry(cycle_id: int, audience: str):
                 answers=paper_answers(form, questions),
                 source="paper",
                 may_quote=form.may_quote.data,
+                shares_openly=paper_shares_openly(form),
                 submission_token=token,
             )
             db.session.commit()

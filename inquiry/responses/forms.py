@@ -211,3 +211,53 @@ class WithdrawForm(BaseForm):
             Length(max=20, message=_l("Enter the 8 letters and numbers of your receipt code")),
         ],
     )
+
+
+SHARE_OPENLY, STAY_ANONYMOUS = "open", "anonymous"
+_CHOOSE_SHARING = _l("Choose whether to share your answers with the group or keep them anonymous")
+
+
+class _SharingField(RadioField):
+    """Required, and one of its two answers: a missing or unknown one gets one instruction."""
+
+    def pre_validate(self, form):
+        if self.data not in (SHARE_OPENLY, STAY_ANONYMOUS):
+            raise ValidationError(_CHOOSE_SHARING)
+
+
+class SharingForm(BaseForm):
+    """A peer support worker's choice: share openly as the team's view, or stay anonymous."""
+
+    shares_openly = _SharingField(
+        _l("How should your answers be shown?"),
+        description=_l(
+            "If you share, the group sees the peer support team's answers even if you are "
+            "the only one who answers."
+        ),
+        validators=[InputRequired(_CHOOSE_SHARING)],
+    )
+
+    def __init__(self, *args, k: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shares_openly.choices = [
+            SelectChoice(
+                SHARE_OPENLY,
+                _l(
+                    "Share my answers with the group as part of the peer support team's view "
+                    "(the team will know they include mine)"
+                ),
+            ),
+            SelectChoice(
+                STAY_ANONYMOUS,
+                _l(
+                    "Keep my answers anonymous (they count only when %(k)d or more peer "
+                    "support workers answer, and in the network's figures)",
+                    k=k,
+                ),
+            ),
+        ]
+
+    @property
+    def chosen(self) -> bool:
+        """True when they chose to share openly."""
+        return self.shares_openly.data == SHARE_OPENLY

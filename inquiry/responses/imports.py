@@ -31,6 +31,7 @@ class _Pending:
     source: str
     submitted_on: date
     first_line: int
+    shares_openly: bool = False
     answers: dict[str, str] = field(default_factory=dict)
 
 
@@ -98,6 +99,23 @@ def read_responses(cycle: Cycle, data: bytes) -> tuple[list[str], dict[str, _Pen
     return errors, pending
 
 
+# The optional shares_openly column: a peer support worker's choice to share openly.
+_SHARES_OPENLY = {"yes": True, "1": True, "true": True, "no": False, "0": False, "false": False}
+
+
+def _check_sharing(row, audience: str) -> tuple[bool, str | None]:
+    """(shares openly, problem) for the optional shares_openly cell; empty or absent is no."""
+    raw = (row.get("shares_openly") or "").strip()
+    if not raw:
+        return False, None
+    shares_openly = _SHARES_OPENLY.get(raw.casefold())
+    if shares_openly is None:
+        return False, f"shares_openly must be yes or no (or empty), not {raw[:20]!r}"
+    if shares_openly and audience == "member":
+        return False, "only a peer_worker can share openly: set shares_openly to no for a member"
+    return shares_openly, None
+
+
 def _check_row(row, questions, pending, number) -> list[str]:
     if None in row or any(v is None for v in row.values()):
         return ["it does not have the same number of cells as the header"]
@@ -114,6 +132,9 @@ def _check_row(row, questions, pending, number) -> list[str]:
     language = row["language"].strip() or "en_GB"
     if len(language) > 16:
         problems.append("language is too long")
+    shares_openly, problem = _check_sharing(row, audience)
+    if problem:
+        problems.append(problem)
     try:
         submitted_on = date.fromisoformat(row["submitted_on"].strip())
     except ValueError:
@@ -134,13 +155,16 @@ def _check_row(row, questions, pending, number) -> list[str]:
         return problems
     response = pending.get(rid)
     if response is None:
-        response = pending[rid] = _Pending(audience, language, source, submitted_on, number)
-    elif (response.audience, response.language, response.source, response.submitted_on) != (
-        audience,
-        language,
-        source,
-        submitted_on,
-    ):
+        response = pending[rid] = _Pending(
+            audience, language, source, submitted_on, number, shares_openly
+        )
+    elif (
+        response.audience,
+        response.language,
+        response.source,
+        response.submitted_on,
+        response.shares_openly,
+    ) != (audience, language, source, submitted_on, shares_openly):
         return [f"response {rid[:20]} has different details from its line {response.first_line}"]
     if key in response.answers:
         return [f"response {rid[:20]} answers {key} twice"]
@@ -164,6 +188,7 @@ def import_responses(cycle: Cycle, data: bytes) -> ImportResult:
             language=response.language,
             answers=response.answers,
             source=response.source,
+            shares_openly=response.shares_openly,
             submission_token=str(uuid.uuid5(_IMPORT_NAMESPACE, f"{cycle.id}:{digest}:{rid}")),
             submitted_at=datetime.combine(response.submitted_on, datetime.min.time(), UTC),
         )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..core.forms import BaseForm, clean_text
-from .forms import PREFER_NOT_TO_SAY, TEXT_LIMIT, field_name
+from .forms import PREFER_NOT_TO_SAY, SHARE_OPENLY, STAY_ANONYMOUS, TEXT_LIMIT, field_name
 
 # On paper forms people tick 1-5; 0 stands for "I'd rather not say".
 PAPER_LIKERT = {"1": "1", "2": "2", "3": "3", "4": "4", "5": "5", "0": PREFER_NOT_TO_SAY}
@@ -20,12 +20,17 @@ def _likert_value(form, field):
         )
 
 
-def paper_form(questions, language: str, formdata=None) -> BaseForm:
-    """One field per question of the audience, in the cycle's order."""
+def paper_form(
+    questions, language: str, formdata=None, *, sharing_threshold: int | None = None
+) -> BaseForm:
+    """One field per question of the audience, in the cycle's order. With the network's
+    threshold, it also asks how a peer support worker chose to show their answers."""
     fields = {
         "submission_token": HiddenField(validators=[DataRequired(), Length(36, 36)]),
         "may_quote": BooleanField(_l("They ticked “yes, you may quote my words”")),
     }
+    if sharing_threshold is not None:
+        fields["shares_openly"] = _sharing_field(sharing_threshold)
     for cq in questions:
         text = cq.question.text_in(language).text
         name = field_name(cq.question.key)
@@ -51,6 +56,40 @@ def paper_form(questions, language: str, formdata=None) -> BaseForm:
                 validators=[Optional(), _choice(cq.question.options or [])],
             )
     return type("PaperForm", (BaseForm,), fields)(formdata=formdata)
+
+
+def _sharing_field(k: int) -> RadioField:
+    return RadioField(
+        _l("How did they choose to show their answers?"),
+        description=_l("If they did not choose, keep their answers anonymous."),
+        choices=[
+            SelectChoice(
+                STAY_ANONYMOUS,
+                _l(
+                    "Anonymous: they count only when %(k)d or more peer support workers answer, "
+                    "and in the network's figures",
+                    k=k,
+                ),
+            ),
+            SelectChoice(
+                SHARE_OPENLY,
+                _l("Shared with the group as part of the peer support team's view"),
+            ),
+        ],
+        default=STAY_ANONYMOUS,
+        validate_choice=False,
+        validators=[_sharing_value],
+    )
+
+
+def _sharing_value(form, field):
+    if field.data not in (SHARE_OPENLY, STAY_ANONYMOUS):
+        raise ValidationError(_l("Choose how they chose to show their answers"))
+
+
+def paper_shares_openly(form) -> bool:
+    """Whether the paper's peer support worker chose to share their answers openly."""
+    return "shares_openly" in form and form.shares_openly.data == SHARE_OPENLY
 
 
 def _choice(options):

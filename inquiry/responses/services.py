@@ -19,8 +19,11 @@ from .models import Answer, Draft, LinkKey, Response
 from .queries import is_stored, token_digest
 
 
-def start_draft(cycle: Cycle, audience: str, language: str, days: int) -> tuple[Draft, str]:
+def start_draft(
+    cycle: Cycle, audience: str, language: str, days: int, *, shares_openly: bool = False
+) -> tuple[Draft, str]:
     """A new, empty reflection; returns it with the secret for the resume cookie."""
+    _check_sharing(audience, shares_openly)
     token = secrets.token_urlsafe(32)
     draft = Draft(
         token_digest=token_digest(token),
@@ -29,11 +32,26 @@ def start_draft(cycle: Cycle, audience: str, language: str, days: int) -> tuple[
         language=language,
         submission_token=str(uuid.uuid4()),
         answers={},
+        shares_openly=shares_openly,
         expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(draft)
     db.session.flush()
     return draft, token
+
+
+def _check_sharing(audience: str, shares_openly: bool) -> None:
+    # Only peer support workers choose; a member's answers are always anonymous.
+    if shares_openly and audience != "peer_worker":
+        raise ValueError("only a peer support worker's answers may be shared openly")
+
+
+def set_draft_sharing(draft: Draft, shares_openly: bool) -> None:
+    """A peer support worker changes how their answers will be shown."""
+    _check_sharing(draft.audience, shares_openly)
+    draft.shares_openly = shares_openly
+    draft.updated_at = utcnow()
+    db.session.flush()
 
 
 def save_answers(draft: Draft, values: dict[str, str | None]) -> None:
@@ -83,12 +101,14 @@ def record_response(
     answers: dict[str, str],
     source: str = "web",
     may_quote: bool = False,
+    shares_openly: bool = False,
     link_digests: list[str] | None = None,
     submission_token: str | None = None,
     submitted_at: datetime | None = None,
     receipt_digest: str | None = None,
 ) -> Response:
     """Store one person's answers (by question key) to a cycle's questions for an audience."""
+    _check_sharing(audience, shares_openly)
     response = Response(
         cycle_id=questions[0].cycle_id,
         audience=audience,
@@ -96,6 +116,7 @@ def record_response(
         source=source,
         submission_token=submission_token or str(uuid.uuid4()),
         may_quote=may_quote,
+        shares_openly=shares_openly,
         submitted_at=submitted_at or utcnow(),
         receipt_digest=receipt_digest,
     )
@@ -132,6 +153,7 @@ _DRAFT_TO_SEND = (
         Draft.submission_token,
         Draft.answers,
         Draft.may_quote,
+        Draft.shares_openly,
         Draft.link_digests,
         Cycle.state,
     )
@@ -180,6 +202,7 @@ def send_draft(resume_token: str | None, submission_token: str, key: str) -> Sen
         "source": "web",
         "submission_token": submission_token,
         "may_quote": bool(draft.may_quote),
+        "shares_openly": bool(draft.shares_openly),
         "submitted_at": utcnow(),
         "receipt_digest": receipt_digest(key, receipt_code(key, submission_token)),
     }

@@ -26,7 +26,17 @@ from ..cycles.queries import find_join_code, get_cycle, list_cycle_questions
 from ..extensions import csrf, db, limiter
 from ..i18n import current_language
 from . import services
-from .forms import AboutForm, JoinForm, SubmitForm, WithdrawForm, answers_from, page_form
+from .forms import (
+    SHARE_OPENLY,
+    STAY_ANONYMOUS,
+    AboutForm,
+    JoinForm,
+    SharingForm,
+    SubmitForm,
+    WithdrawForm,
+    answers_from,
+    page_form,
+)
 from .linking import format_receipt, link_digests, receipt_code, receipt_digest
 from .plan import build_plan
 from .queries import get_live_draft, get_response_by_receipt, is_stored
@@ -147,7 +157,8 @@ def start():
         return _closed()
     g.group_language = cycle.group.default_language
     plan = build_plan(audience, list_cycle_questions(cycle.id, audience))
-    form = BaseForm()
+    k = cycle.group.network.min_responses
+    form = _start_form(audience, draft, k)
     actions = list_actions_to_review(cycle)
     has_topics = bool(list_ranked_topics(cycle.id))
 
@@ -161,29 +172,50 @@ def start():
             actions=actions,
             has_topics=has_topics,
             draft=draft,
+            k=k,
+            action=url_for(".start", **({"from": "check"} if _from_check() else {})),
         )
 
     if not form.validate_on_submit():
         return render(), _status(form)
     started = {}
+    # Only peer support workers choose; members' answers are always anonymous.
+    shares_openly = form.chosen if isinstance(form, SharingForm) else False
 
     def write():
         if draft is None:
             started["draft"], started["token"] = services.start_draft(
-                cycle, audience, current_language(), current_app.config["DRAFT_DAYS"]
+                cycle,
+                audience,
+                current_language(),
+                current_app.config["DRAFT_DAYS"],
+                shares_openly=shares_openly,
             )
+        elif draft.shares_openly != shares_openly:
+            services.set_draft_sharing(draft, shares_openly)
 
     failed = _save(write, render)
     if failed:
         return failed
     token = started.get("token")
     session.pop("join", None)
-    response = redirect(url_for(".step", number=1))
+    first = plan.check_step if draft is not None and _from_check() else 1
+    response = redirect(url_for(".step", number=first))
     if token:
         set_member_cookie(
             response, current_app.config["RESUME_COOKIE"], token, current_app.config["DRAFT_DAYS"]
         )
     return response
+
+
+def _start_form(audience: str, draft, k: int) -> BaseForm:
+    """Peer support workers choose how their answers are shown; members have nothing to fill in."""
+    if audience != "peer_worker":
+        return BaseForm()
+    if request.method == "GET" and draft is not None:
+        chosen = SHARE_OPENLY if draft.shares_openly else STAY_ANONYMOUS
+        return SharingForm(k=k, data={"shares_openly": chosen})
+    return SharingForm(k=k)
 
 
 @bp.route("/reflect/<int:number>", methods=["GET", "POST"])
@@ -327,7 +359,28 @@ def done():
     receipt, shown_at = session.get("receipt") or (None, 0)
     if receipt is None or time.time() - shown_at > RECEIPT_SHOWN_FOR:
         return redirect(url_for(".home"))
-    return render_template("responses/done.html", receipt=format_receipt(receipt))
+    return render_template(
+        "responses/done.html", receipt=format_receipt(receipt), sent=_who_sees(receipt)
+    )
+
+
+def _who_sees(receipt: str) -> dict | None:
+    """What the confirmation promises, read from the answers as stored: their audience, the
+    peer support worker's choice and the network's threshold. None when they cannot be read
+    (taken back, or the database is down): the receipt is still shown."""
+    try:
+        response = get_response_by_receipt(receipt_digest(current_app.config["LINK_KEY"], receipt))
+        if response is None:
+            return None
+        return {
+            "audience": response.audience,
+            "shares_openly": response.shares_openly,
+            "k": response.cycle.group.network.min_responses,
+        }
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        current_app.logger.error("could not read a sent reflection: %s", type(error).__name__)
+        return None
 
 
 # Withdrawal -----------------------------------------------------------------------------

@@ -28,7 +28,8 @@ def test_start_page_explains_the_reflection(client, cycle):
 def test_peer_worker_code_starts_the_peer_worker_reflection(client, cycle):
     page = check_page(join(client, cycle.active_code("peer_worker")))
     assert "A reflection for peer support workers" in page.h1.get_text()
-    first = check_page(client.post("/reflect", data=form_fields(page), follow_redirects=True))
+    data = {**form_fields(page), "shares_openly": "anonymous"}
+    first = check_page(client.post("/reflect", data=data, follow_redirects=True))
     assert first.h1.get_text() == "Your role"
 
 
