@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from ..cycles.models import Cycle, CycleQuestion
 from ..extensions import db
+from ..questions.bank import paired_keys
 from ..questions.models import Question
 from ..responses.models import Answer, LinkKey, QuoteApproval, Response
 from .aggregate import PEER_TEAM, ItemRow, ScoreRow
@@ -65,7 +66,7 @@ def list_likert_layout(cycle_id: int) -> dict[tuple[str, str], list[str]]:
     return layout
 
 
-def _per_response_theme_sums(cycle_id: int, paired_only: bool):
+def _per_response_theme_sums(cycle_id: int, only_keys: list[str] | None):
     query = (
         sa.select(
             Answer.response_id,
@@ -80,45 +81,27 @@ def _per_response_theme_sums(cycle_id: int, paired_only: bool):
         .where(Answer.cycle_id == cycle_id, Answer.likert.is_not(None))
         .group_by(Answer.response_id, VIEW, Question.theme)
     )
-    if paired_only:
-        query = query.where(Question.pair_key.in_(_paired_in_cycle(cycle_id)))
+    if only_keys is not None:
+        query = query.where(Question.key.in_(only_keys))
     return query
-
-
-def _paired_in_cycle(cycle_id: int):
-    """Pair keys of this cycle asked of both audiences."""
-    return (
-        sa.select(Question.pair_key)
-        .join(CycleQuestion, CycleQuestion.question_id == Question.id)
-        .where(CycleQuestion.cycle_id == cycle_id, Question.pair_key.is_not(None))
-        .group_by(Question.pair_key)
-        .having(sa.func.count(sa.distinct(CycleQuestion.audience)) == 2)
-    )
 
 
 def list_pairs(cycle_id: int) -> dict[str, tuple[str, str]]:
     """pair key -> (member question key, peer support worker question key), for the cycle's
     Likert questions asked of both audiences in parallel words."""
     rows = db.session.execute(
-        sa.select(Question.pair_key, CycleQuestion.audience, Question.key)
+        sa.select(CycleQuestion.audience, Question.key, Question.pair_key)
         .join(Question, Question.id == CycleQuestion.question_id)
-        .where(
-            CycleQuestion.cycle_id == cycle_id,
-            CycleQuestion.qtype == "likert",
-            Question.pair_key.in_(_paired_in_cycle(cycle_id)),
-        )
+        .where(CycleQuestion.cycle_id == cycle_id, CycleQuestion.qtype == "likert")
         .order_by(CycleQuestion.audience, CycleQuestion.position)
     )
-    found: dict[str, dict[str, str]] = {}
-    for pair_key, audience, key in rows:
-        found.setdefault(pair_key, {})[audience] = key
-    return {p: (keys["member"], keys["peer_worker"]) for p, keys in found.items() if len(keys) == 2}
+    return paired_keys(rows)
 
 
-def list_score_rows(cycle_id: int, paired_only: bool = False) -> list[ScoreRow]:
+def list_score_rows(cycle_id: int, only_keys: list[str] | None = None) -> list[ScoreRow]:
     """Theme scores grouped by (answered, total): a few rows per theme, however many answered.
-    With `paired_only`, scores over the questions asked of both audiences only."""
-    per_response = _per_response_theme_sums(cycle_id, paired_only).subquery()
+    With `only_keys`, scores over those questions only (the paired ones, for the gap)."""
+    per_response = _per_response_theme_sums(cycle_id, only_keys).subquery()
     rows = db.session.execute(
         sa.select(
             per_response.c.view,

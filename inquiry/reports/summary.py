@@ -96,10 +96,10 @@ class CycleSummary:
 OWN_THEME = "own"
 
 
-def _results(cycle_id: int, k: int, views, figures: bool, paired_only=False) -> list[ThemeResult]:
+def _results(cycle_id: int, k: int, views, figures: bool, only_keys=None) -> list[ThemeResult]:
     return aggregate.theme_results(
-        queries.list_score_rows(cycle_id, paired_only=paired_only),
-        [] if paired_only else queries.list_item_rows(cycle_id),
+        queries.list_score_rows(cycle_id, only_keys),
+        [] if only_keys is not None else queries.list_item_rows(cycle_id),
         queries.list_likert_layout(cycle_id),
         k,
         views=views,
@@ -180,7 +180,8 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
     if pairs and figures:
         items = {(t.view, item.key): item for t in themes for item in t.items}
         theme_of = {item.key: t.theme for t in themes for item in t.items}
-        paired = _results(cycle.id, k, views, figures, paired_only=True)
+        keys = [key for pair in pairs.values() for key in pair]
+        paired = _results(cycle.id, k, views, figures, only_keys=keys)
         gap_list = aggregate.gaps(paired, items, pairs, theme_of)
     agenda, voters = _agenda(cycle.id, k, figures)
     actions = [

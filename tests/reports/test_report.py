@@ -9,6 +9,7 @@ import json
 import random
 import re
 import subprocess
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -173,6 +174,59 @@ def test_change_gap_and_linked_change_against_the_previous_closed_cycle(ctx):
     assert data["linked"]["linked"] == 6
     [linked_hope] = [t for t in data["linked"]["themes"] if t["theme"] == "hope"]
     assert linked_hope == {"theme": "hope", "audience": "member", "n": 6, "mean_change": 1.5}
+
+
+def test_the_gap_compares_paired_questions_like_with_like(ctx):
+    cycle = make_open_cycle()
+    for value in ("5", "4", "4", "4", "3", "4"):  # members: 24 / 6 = 4.00
+        _respond(cycle, "member", {"shared_aims.know_aims": value, "shared_aims.aims_matter": "5"})
+    for value in ("3", "2"):  # the team of two: 2.50
+        _respond(
+            cycle,
+            "peer_worker",
+            # An unpaired peer item in the same theme must not move the gap.
+            {"shared_aims.pw_know_aims": value, "shared_aims.pw_aims_agreed": "5"},
+            shares_openly=True,
+        )
+    close_cycle(cycle)
+    db.session.commit()
+    data = _json(cycle)
+    assert data["gaps_available"] is True
+    [aims] = [g for g in data["gaps"] if g["theme"] == "shared_aims"]
+    assert aims["peer_view"] == "peer_team"
+    # Theme: members' paired score (4.5 average of know_aims and aims_matter) = 4.50 mean;
+    # the team answered only one paired item: 2.50.
+    assert (aims["member_mean"], aims["peer_worker_mean"], aims["gap"]) == (4.5, 2.5, 2.0)
+    know = next(i for i in aims["items"] if i["pair"] == "shared_aims.know_aims")
+    assert (know["member_mean"], know["peer_worker_mean"], know["gap"]) == (4.0, 2.5, 1.5)
+    matter = next(i for i in aims["items"] if i["pair"] == "shared_aims.aims_matter")
+    assert (matter["member_mean"], matter["peer_worker_mean"]) == (5.0, None)  # nobody answered
+
+
+def test_a_cycle_without_paired_questions_says_the_gap_is_not_available(ctx):
+    from inquiry.cycles.services import create_cycle, open_cycle
+    from inquiry.questions.models import Question
+
+    group = make_group()
+    unpaired = {
+        audience: list(
+            db.session.scalars(
+                sa.select(Question).filter_by(audience=audience, is_builtin=True, pair_key=None)
+            )
+        )
+        for audience in ("member", "peer_worker")
+    }
+    cycle = create_cycle(
+        group.id, "Older", date(2026, 1, 1), date(2026, 2, 1), unpaired, strict=True
+    )
+    open_cycle(cycle)
+    _hope(cycle, [("4", "4")] * 6)
+    _hope(cycle, [("4", "4")] * 2, audience="peer_worker", shares_openly=True)
+    close_cycle(cycle)
+    db.session.commit()
+    summary = build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY)
+    assert summary_json(summary)["gaps_available"] is False
+    assert "gap is not available" in render_summary(summary, "en_GB")
 
 
 def test_csv_matches_json_and_neutralises_formulas(ctx):
