@@ -86,14 +86,17 @@ class CycleSummary:
         return found if any(t.n != 0 for t in found) else []
 
     def theme_order(self) -> list[str]:
+        """The research themes, in order (not the group's own, nor the peer workers' role)."""
         seen: list[str] = []
         for result in self.themes:
-            if result.theme not in seen and result.theme != OWN_THEME:
+            if result.theme not in seen and result.theme not in (OWN_THEME, *ROLE_THEMES):
                 seen.append(result.theme)
         return seen
 
 
 OWN_THEME = "own"
+# The peer support workers' own role and support: their own section, never in a gap.
+ROLE_THEMES = ("peer_role", "peer_support")
 
 
 def _results(cycle_id: int, k: int, views, figures: bool, only_keys=None) -> list[ThemeResult]:
