@@ -78,29 +78,34 @@ def summary_pdf(cycle_id: int):
 @bp.route("/cycles/<int:cycle_id>/quotes", methods=["GET", "POST"])
 @login_required
 def quotes(cycle_id: int):
-    """Members' own words, from those who agreed to be quoted: the facilitator approves (and
-    may shorten) the ones the summary shows."""
+    """People's own words, from those who agreed to be quoted: the facilitator approves (and
+    may shorten, never add to) the ones the summary shows."""
     from ..core import audit
     from ..extensions import db
     from ..i18n import current_language
     from ..responses import services
     from ..responses.queries import list_quotable_answers
     from .forms import QuoteForm
+    from .privacy import quote_audience_shown
 
     cycle = get_cycle_or_404(cycle_id)
+    k = cycle.group.network.min_responses
     answers = list_quotable_answers(cycle.id)
     posted = request.form.get("answer", "") if request.method == "POST" else ""
-    if request.method == "POST" and posted not in {str(a[0]) for a in answers}:
+    if request.method == "POST" and posted not in {str(a.id) for a in answers}:
         abort(404)  # not a quotable answer of this cycle
-    forms = {}
-    for answer_id, _key, text, approved in answers:
-        prefix = f"a{answer_id}"
-        if str(answer_id) == posted:
-            forms[answer_id] = QuoteForm(prefix=prefix)
+    forms, shown = {}, {}
+    for a in answers:
+        prefix = f"a{a.id}"
+        if str(a.id) == posted:
+            forms[a.id] = QuoteForm(prefix=prefix, original=a.text)
         else:
-            forms[answer_id] = QuoteForm(
-                formdata=None, prefix=prefix, data={"text": approved or text}
+            forms[a.id] = QuoteForm(
+                formdata=None, prefix=prefix, original=a.text, data={"text": a.approved or a.text}
             )
+        shown[a.id] = quote_audience_shown(
+            a.audience, a.shares_openly, a.members_n, a.anonymous_peers_n, k
+        )
     posted_form = forms[int(posted)] if posted else None
     if posted_form is not None:
         if request.form.get("do") == "remove":
@@ -114,16 +119,20 @@ def quotes(cycle_id: int):
             services.approve_quote(int(posted), posted_form.text.data, current_user.id)
             audit.record("edited", cycle, current_user.id, f"quote {posted} approved")
             db.session.commit()
-            flash(_("Approved. The quote will be in the summary."))
+            if shown[int(posted)]:
+                flash(_("Approved. The quote will be in the summary."))
+            else:
+                flash(_("Approved, but it will not be in the summary: the note under it says why."))
             return redirect(url_for(".quotes", cycle_id=cycle.id))
     return render_template(
         "reports/quotes.html",
         cycle=cycle,
         answers=answers,
         forms=forms,
+        shown=shown,
         posted_form=posted_form,
         questions=question_texts(cycle, current_language()),
-        k=cycle.group.network.min_responses,
+        k=k,
     ), 400 if posted_form is not None else 200
 
 

@@ -58,19 +58,38 @@ def import_responses_command(cycle_id: int, file: str) -> None:
 @with_appcontext
 def quotes_command(cycle_id: int) -> None:
     """Free-text answers from people who agreed to be quoted, for approval."""
+    from ..cycles.queries import get_cycle
+    from ..reports.privacy import quote_audience_shown
     from .queries import list_quotable_answers
 
-    for answer_id, key, text, approved in list_quotable_answers(cycle_id):
-        mark = "approved" if approved is not None else "waiting"
-        click.echo(f"{answer_id:>6}  {mark:<8}  {key}: {approved or text}")
+    cycle = get_cycle(cycle_id)
+    if cycle is None:
+        raise click.ClickException(f"There is no cycle {cycle_id}.")
+    k = cycle.group.network.min_responses
+    for a in list_quotable_answers(cycle_id):
+        mark = "approved" if a.approved is not None else "waiting"
+        click.echo(
+            f"{a.id:>6}  {mark:<8}  {a.audience:<11}  {a.question_key}: {a.approved or a.text}"
+        )
+        if not quote_audience_shown(
+            a.audience, a.shares_openly, a.members_n, a.anonymous_peers_n, k
+        ):
+            who = "group members" if a.audience == "member" else "peer support workers"
+            how = "" if a.audience == "member" else " anonymously"
+            click.echo(f"{'':>6}  not in the summary: fewer than {k} {who} answered{how}")
 
 
 @click.command("approve-quote")
 @click.argument("answer_id", type=int)
-@click.option("--text", help="The words to show, if they should be shortened or redacted.")
+@click.option(
+    "--text",
+    help="The words to show, if they should be shortened: only the person's own words, in "
+    "their order, with words left out or put as [...].",
+)
 @with_appcontext
 def approve_quote_command(answer_id: int, text: str | None) -> None:
-    """Approve one answer for the summary's quotes (optionally redacted)."""
+    """Approve one answer for the summary's quotes (whole, or shortened)."""
+    from .quoting import NotTheirWords, NoWords
     from .services import NotQuotable, approve_quote
 
     try:
@@ -78,6 +97,16 @@ def approve_quote_command(answer_id: int, text: str | None) -> None:
     except NotQuotable as error:
         raise click.ClickException(
             f"Answer {answer_id} is not free text from someone who agreed to be quoted."
+        ) from error
+    except NoWords as error:
+        raise click.ClickException(
+            "Nothing was approved. Give the words to quote with --text, or leave --text out "
+            "to approve the whole answer."
+        ) from error
+    except NotTheirWords as error:
+        raise click.ClickException(
+            "Nothing was approved. Use only the person's own words, in their order. To leave "
+            "words out, delete them or put [...] in their place."
         ) from error
     db.session.commit()
     click.echo(f"Approved answer {answer_id}.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -40,21 +41,49 @@ def get_response_by_receipt(digest: str) -> Response | None:
     return db.session.scalar(sa.select(Response).filter_by(receipt_digest=digest))
 
 
-def list_quotable_answers(cycle_id: int) -> list[tuple[int, str, str, str | None]]:
-    """(answer id, question key, text, approved text or None) from people who agreed."""
+class QuotableAnswer(NamedTuple):
+    id: int
+    audience: str
+    shares_openly: bool  # a peer support worker who shares their answers openly
+    question_key: str
+    text: str
+    approved: str | None  # the approved words, or None while not approved
+    # How many answered the cycle: group members, and peer support workers anonymously.
+    members_n: int
+    anonymous_peers_n: int
+
+
+def list_quotable_answers(cycle_id: int) -> list[QuotableAnswer]:
+    """Free-text answers from people who agreed to be quoted, by audience and question, with
+    the counts that decide whether their audience is shown in the summary."""
     from ..cycles.models import CycleQuestion
     from ..questions.models import Question
     from .models import Answer, QuoteApproval
 
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            sa.select(Answer.id, Question.key, Answer.text, QuoteApproval.text)
-            .join(Response, Response.id == Answer.response_id)
-            .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
-            .join(Question, Question.id == CycleQuestion.question_id)
-            .outerjoin(QuoteApproval, QuoteApproval.answer_id == Answer.id)
-            .where(Answer.cycle_id == cycle_id, Answer.qtype == "text", Response.may_quote)
-            .order_by(Answer.id)
+    def answered(*where) -> sa.ScalarSelect:
+        return (
+            sa.select(sa.func.count())
+            .select_from(Response)
+            .where(Response.cycle_id == cycle_id, *where)
+            .scalar_subquery()
         )
-    ]
+
+    rows = db.session.execute(
+        sa.select(
+            Answer.id,
+            Response.audience,
+            Response.shares_openly,
+            Question.key,
+            Answer.text,
+            QuoteApproval.text,
+            answered(Response.audience == "member"),
+            answered(Response.audience == "peer_worker", Response.shares_openly.is_(False)),
+        )
+        .join(Response, Response.id == Answer.response_id)
+        .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
+        .join(Question, Question.id == CycleQuestion.question_id)
+        .outerjoin(QuoteApproval, QuoteApproval.answer_id == Answer.id)
+        .where(Answer.cycle_id == cycle_id, Answer.qtype == "text", Response.may_quote)
+        .order_by(CycleQuestion.audience, CycleQuestion.position, Answer.id)
+    )
+    return [QuotableAnswer(*row) for row in rows]

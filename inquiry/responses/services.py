@@ -258,15 +258,18 @@ class NotQuotable(ValueError):
 
 
 def approve_quote(answer_id: int, text: str | None = None, user_id: int | None = None):
-    """Approve a free-text answer for the summary, perhaps redacted; returns the approval."""
+    """Approve a free-text answer for the summary, whole or shortened (never with words added:
+    see quoting.py); returns the approval. Raises NotQuotable or QuoteRefused, changing nothing."""
     from .models import QuoteApproval
+    from .quoting import checked_quote
 
     answer = db.session.get(Answer, answer_id)
     if answer is None or answer.qtype != "text" or not answer.response.may_quote:
         raise NotQuotable(answer_id)
+    words = answer.text.strip() if text is None else checked_quote(answer.text, text)
     _forget_pdfs(answer.cycle_id)
     approval = db.session.get(QuoteApproval, answer_id) or QuoteApproval(answer_id=answer_id)
-    approval.text = (text if text is not None else answer.text).strip()
+    approval.text = words
     approval.approved_by_id = user_id
     approval.approved_at = utcnow()
     db.session.add(approval)
