@@ -38,6 +38,18 @@ def _theme(result: ThemeResult) -> dict:
     }
 
 
+def _options(q) -> list[dict]:
+    shares = {o.value: o for o in q.summary.options} if q.summary is not None else {}
+    return [
+        {
+            "value": value,
+            "count": shares[value].count if value in shares else None,
+            "percent": shares[value].percent if value in shares else None,
+        }
+        for value in q.options
+    ]
+
+
 def _gap(g) -> dict:
     return {
         "theme": g.theme,
@@ -92,6 +104,16 @@ def summary_json(summary: CycleSummary) -> dict:
                 for t in summary.linked.themes
             ],
         },
+        "questions": [
+            {
+                "key": q.key,
+                "view": q.view,
+                "type": q.qtype,
+                "n": None if q.summary is None else q.summary.n,
+                "options": None if q.qtype != "choice" else _options(q),
+            }
+            for q in summary.others
+        ],
         "quotes": [
             {"question": q.question_key, "audience": q.audience, "text": q.text}
             for q in summary.quotes
@@ -129,6 +151,12 @@ def summary_csv(summary: CycleSummary) -> str:
             add(t.view, t.theme, item.key, "n", item.n)
             for value in LIKERT_VALUES:
                 add(t.view, t.theme, item.key, f"count_{value}", item.counts[value])
+    for q in summary.others:
+        add(q.view, "", q.key, "n", None if q.summary is None else q.summary.n)
+        if q.qtype == "choice" and q.summary is not None:
+            for o in q.summary.options:
+                add(q.view, "", q.key, f"count_{o.value}", o.count)
+                add(q.view, "", q.key, f"percent_{o.value}", o.percent)
     for g in summary.gaps:
         view = f"member_minus_{g.peer_view}"
         add(view, g.theme, "", "gap_mean", g.gap)

@@ -19,6 +19,11 @@ VIEW = sa.case(
 ).label("view")
 
 
+# The theme a question is reported under: a group's own questions have their own section,
+# never mixed into the research themes, whatever theme they were filed under.
+THEME = sa.case((Question.is_builtin, Question.theme), else_=sa.literal("own")).label("theme")
+
+
 def get_previous_closed_cycle(cycle: Cycle) -> Cycle | None:
     """The group's closed cycle that started most recently before this one."""
     return db.session.scalar(
@@ -55,7 +60,7 @@ def count_views(cycle_id: int) -> dict[str, int]:
 def list_likert_layout(cycle_id: int) -> dict[tuple[str, str], list[str]]:
     """(audience, theme) -> the Likert question keys in the cycle's order."""
     rows = db.session.execute(
-        sa.select(CycleQuestion.audience, Question.theme, Question.key)
+        sa.select(CycleQuestion.audience, THEME, Question.key)
         .join(Question, Question.id == CycleQuestion.question_id)
         .where(CycleQuestion.cycle_id == cycle_id, CycleQuestion.qtype == "likert")
         .order_by(CycleQuestion.audience, CycleQuestion.position)
@@ -71,7 +76,7 @@ def _per_response_theme_sums(cycle_id: int, only_keys: list[str] | None):
         sa.select(
             Answer.response_id,
             VIEW,
-            Question.theme,
+            THEME,
             sa.func.count(Answer.likert).label("answered"),
             sa.func.sum(Answer.likert).label("total"),
         )
@@ -79,7 +84,7 @@ def _per_response_theme_sums(cycle_id: int, only_keys: list[str] | None):
         .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
         .join(Question, Question.id == CycleQuestion.question_id)
         .where(Answer.cycle_id == cycle_id, Answer.likert.is_not(None))
-        .group_by(Answer.response_id, VIEW, Question.theme)
+        .group_by(Answer.response_id, VIEW, THEME)
     )
     if only_keys is not None:
         query = query.where(Question.key.in_(only_keys))
@@ -122,14 +127,30 @@ def list_score_rows(cycle_id: int, only_keys: list[str] | None = None) -> list[S
 def list_item_rows(cycle_id: int) -> list[ItemRow]:
     """How many of each view gave each Likert value to each question."""
     rows = db.session.execute(
-        sa.select(VIEW, Question.theme, Question.key, Answer.likert, sa.func.count())
+        sa.select(VIEW, THEME, Question.key, Answer.likert, sa.func.count())
         .join(Response, Response.id == Answer.response_id)
         .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
         .join(Question, Question.id == CycleQuestion.question_id)
         .where(Answer.cycle_id == cycle_id, Answer.likert.is_not(None))
-        .group_by(VIEW, Question.theme, Question.key, Answer.likert)
+        .group_by(VIEW, THEME, Question.key, Answer.likert)
     )
     return [ItemRow(a, t, k, int(v), int(n)) for a, t, k, v, n in rows]
+
+
+def list_other_answer_counts(cycle_id: int) -> list[tuple[str, str, str, str, int]]:
+    """(view, question key, type, value, count) for single-choice answers (value: the option)
+    and free text (value: empty; only how many wrote something)."""
+    rows = db.session.execute(
+        sa.select(
+            VIEW, Question.key, Answer.qtype, sa.func.coalesce(Answer.choice, ""), sa.func.count()
+        )
+        .join(Response, Response.id == Answer.response_id)
+        .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
+        .join(Question, Question.id == CycleQuestion.question_id)
+        .where(Answer.cycle_id == cycle_id, Answer.qtype.in_(("choice", "text")))
+        .group_by(VIEW, Question.key, Answer.qtype, sa.func.coalesce(Answer.choice, ""))
+    )
+    return [(v, k, t, c, int(n)) for v, k, t, c, n in rows]
 
 
 def list_linked_pairs(cycle_id: int, previous_id: int) -> list[tuple[int, int, str]]:
@@ -184,14 +205,14 @@ def list_theme_sums_for(response_ids: list[int]) -> dict[int, dict[str, tuple[in
         rows = db.session.execute(
             sa.select(
                 Answer.response_id,
-                Question.theme,
+                THEME,
                 sa.func.count(Answer.likert),
                 sa.func.sum(Answer.likert),
             )
             .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
             .join(Question, Question.id == CycleQuestion.question_id)
             .where(Answer.response_id.in_(chunk), Answer.likert.is_not(None))
-            .group_by(Answer.response_id, Question.theme)
+            .group_by(Answer.response_id, THEME)
         )
         for response_id, theme, answered, total in rows:
             out.setdefault(response_id, {})[theme] = (int(answered), int(total))

@@ -11,6 +11,7 @@ from ..actions.queries import list_actions
 from ..agenda.queries import count_voters, list_ranked_topics
 from ..core.models import AUDIENCES
 from ..cycles.models import Cycle
+from ..questions.types import get_type
 from . import aggregate, queries
 from .aggregate import MEMBER, PEER_ANONYMOUS, PEER_TEAM, VIEWS, Gap, Linked, ThemeResult
 from .privacy import figure_shown, figures_exist, quote_audience_shown
@@ -22,6 +23,19 @@ class Quote:
     text: str
     audience: str
     shared: bool  # from a peer support worker who shared their answers openly
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """A single-choice or free-text question's summary for one view, from its type in the
+    registry; `summary` is None where the rule withholds it."""
+
+    key: str
+    view: str
+    qtype: str
+    summary: object | None
+    suppressed: bool
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,9 +73,18 @@ class CycleSummary:
     linked: Linked | None
     quotes: list[Quote]
     questions: dict[str, str]  # key -> text in the report's language
+    others: list[QuestionResult]  # single-choice and free-text questions
+    option_labels: dict[str, dict[str, str]]  # choice question key -> option -> label
     actions: list[ActionReview]  # agreed after the previous closed cycle
     agenda: list[AgendaPriority]  # most wanted first (in the order shortlisted when withheld)
     agenda_voters: int
+
+    def choices(self) -> list[QuestionResult]:
+        return [q for q in self.others if q.qtype == "choice" and self.view_shown(q.view)]
+
+    def written(self, key: str) -> list[QuestionResult]:
+        """How many of each view shown wrote an answer to a free-text question."""
+        return [q for q in self.others if q.key == key and self.view_shown(q.view)]
 
     @property
     def responses_total(self) -> int:
@@ -153,6 +176,44 @@ def question_texts(cycle, language: str) -> dict[str, str]:
     return {cq.question.key: cq.question.text_in(language).text for cq in cycle.questions}
 
 
+def _others(cycle: Cycle, k: int, views: list[str], figures: bool) -> list[QuestionResult]:
+    """Each single-choice and free-text question, per view, summarised by its own type."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for view, key, _qtype, value, n in queries.list_other_answer_counts(cycle.id):
+        counts.setdefault((view, key), {})[value] = n
+    out = []
+    for view in views:
+        for cq in cycle.questions:
+            question = cq.question
+            if cq.qtype not in ("choice", "text") or cq.audience != aggregate.VIEW_AUDIENCE[view]:
+                continue
+            summary = get_type(cq.qtype).summarise(
+                counts.get((view, question.key), {}), question.options
+            )
+            visible = figures and figure_shown(summary.n, k, view in aggregate.SHARED_VIEWS)
+            out.append(
+                QuestionResult(
+                    question.key,
+                    view,
+                    cq.qtype,
+                    summary if visible or summary.n == 0 else None,
+                    summary.n > 0 and not visible,
+                    tuple(question.options or ()),
+                )
+            )
+    return out
+
+
+def _option_labels(cycle: Cycle, language: str) -> dict[str, dict[str, str]]:
+    out = {}
+    for cq in cycle.questions:
+        if cq.qtype == "choice":
+            options = cq.question.options or []
+            labels = cq.question.text_in(language).option_labels or options
+            out[cq.question.key] = dict(zip(options, labels, strict=False))
+    return out
+
+
 def _agenda(cycle_id: int, k: int, figures: bool) -> tuple[list[AgendaPriority], int]:
     """The shortlisted topics: most wanted first with their votes once at least k people
     chose (and the cycle closed); before that in the order they were shortlisted, no votes."""
@@ -209,6 +270,8 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         linked=linked,
         quotes=_quotes(cycle.id, key, k, responses) if figures else [],
         questions=question_texts(cycle, language),
+        others=_others(cycle, k, views, figures),
+        option_labels=_option_labels(cycle, language),
         actions=actions,
         agenda=agenda,
         agenda_voters=voters,

@@ -229,6 +229,47 @@ def test_a_cycle_without_paired_questions_says_the_gap_is_not_available(ctx):
     assert "gap is not available" in render_summary(summary, "en_GB")
 
 
+def test_every_question_type_is_reported_and_own_questions_stand_apart(ctx):
+    from inquiry.cycles.services import add_own_question
+
+    cycle = make_open_cycle()
+    when = add_own_question(cycle, "member", "choice", "When?", "own", ["Mornings", "Evenings"])
+    ours = add_own_question(cycle, "member", "likert", "The tea is good.", "hope", [])
+    db.session.commit()
+    for i in range(6):
+        _respond(
+            cycle,
+            "member",
+            {
+                when.question.key: "mornings" if i < 4 else "evenings",
+                ours.question.key: "1",  # filed under hope: must not move hope's figures
+                "hope.gives_hope": "5",
+                "open.anything_else": "Thanks" if i < 5 else None,
+            },
+        )
+    close_cycle(cycle)
+    db.session.commit()
+    data = _json(cycle)
+    choice = next(q for q in data["questions"] if q["key"] == when.question.key)
+    assert choice["n"] == 6 and choice["view"] == "member"
+    assert choice["options"] == [
+        {"value": "mornings", "count": 4, "percent": 67},
+        {"value": "evenings", "count": 2, "percent": 33},
+    ]
+    hope = _theme(data, "hope")
+    assert (hope["n"], hope["mean"]) == (6, 5.0)
+    own = _theme(data, "own")
+    assert [i["key"] for i in own["items"]] == [ours.question.key]
+    assert own["items"][0]["counts"]["1"] == 6
+    text = next(q for q in data["questions"] if q["key"] == "open.anything_else")
+    assert (text["n"], text["options"]) == (5, None)
+    html = render_summary(build_summary(db.session.get(Cycle, cycle.id), "en_GB", KEY), "en_GB")
+    page = BeautifulSoup(html, "html.parser")
+    assert "The group's own questions" in page.get_text()
+    assert [td.get_text() for td in page.select("#choices ~ table td")][:2] == ["4", "67%"]
+    assert "5 wrote an answer" in page.get_text()
+
+
 def test_csv_matches_json_and_neutralises_formulas(ctx):
     group = make_group(name='=HYPERLINK("http://x")')
     cycle = make_open_cycle(group)
