@@ -17,7 +17,7 @@ from .cycles.services import close_cycle, create_cycle, open_cycle
 from .extensions import db
 from .groups.models import Group, Network
 from .questions.services import sync_bank
-from .responses.forms import PREFER_NOT_TO_SAY
+from .questions.types import PREFER_NOT_TO_SAY
 from .responses.linking import link_digests
 from .responses.services import record_response
 

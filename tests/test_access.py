@@ -15,7 +15,6 @@ PAGES = [
     "/workspace/cycles/{id}/summary.pdf?variant=easy-read",
     "/workspace/cycles/{id}/summary.json",
     "/workspace/cycles/{id}/summary.csv",
-    "/workspace/cycles/{id}/answers.csv",
     "/workspace/cycles/{id}/codebook.csv",
     "/workspace/cycles/{id}/room",
     "/workspace/cycles/{id}/room?audience=peer_worker",
@@ -114,6 +113,37 @@ def test_every_workspace_page_obeys_the_access_rule(app, world, role):
                     data={"csrf_token": token, "status": "done"},
                 )
                 assert response.status_code == 404, (role, group, url)
+
+
+# Per-person answers: never a facilitator's; a coordinator's (own network) or an admin's, once
+# the cycle is closed.
+ANSWERS = {
+    "admin": {"A1", "A2", "B1"},
+    "coordinator": {"A1", "A2"},
+    "facilitator": set(),
+}
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator", "facilitator", None])
+def test_answers_for_research_only_for_coordinators_and_admins_of_closed_cycles(app, world, role):
+    cycles, users = world
+    client = app.test_client()
+    if role:
+        sign_in(client, users[role])
+    for group, (open_id, _group_id, closed_id, _action, _topic) in cycles.items():
+        closed = client.get(f"/workspace/cycles/{closed_id}/answers.csv")
+        still_open = client.get(f"/workspace/cycles/{open_id}/answers.csv")
+        if role is None:
+            assert (closed.status_code, still_open.status_code) == (302, 302)
+            continue
+        expected = 200 if group in ANSWERS[role] else 404
+        assert closed.status_code == expected, (role, group)
+        assert still_open.status_code == 404, (role, group)
+        if expected == 200:
+            assert closed.headers["Content-Type"].startswith("text/csv")
+        # The cycle's page links to the file only for those it is for.
+        page = client.get(f"/workspace/cycles/{closed_id}").get_data(as_text=True)
+        assert (f"/workspace/cycles/{closed_id}/answers.csv" in page) == (expected == 200)
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,17 @@ def get_in_cycle_or_404(model, object_id: int):
     return found
 
 
+def may_export_answers(user, cycle: Cycle, *, once_closed: bool = False) -> bool:
+    """Whether someone may download a cycle's per-person answers (for research): admins, and
+    coordinators of its network, once it is closed; never facilitators, who know the people.
+    With once_closed, whether they may when it is (to say so on an open cycle's page)."""
+    from ..reports.privacy import figures_exist
+
+    if user.role not in ("admin", "coordinator") or not can_see_group(cycle.group, user):
+        return False
+    return once_closed or figures_exist(cycle.state)
+
+
 def network_or_404() -> int:
     """The network a coordinator (or an admin with one) looks after; a 404 for everyone else."""
     if current_user.role not in ("coordinator", "admin") or current_user.network_id is None:

@@ -7,8 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import AUDIENCES, CreatedMixin, enum_check
 from ..extensions import db
+from . import types
 
-QUESTION_TYPES = ("likert", "text", "choice")
+# The keys of the registry in questions/types.py, which knows what each type is.
+QUESTION_TYPES = tuple(types.QUESTION_TYPES)
 
 
 class Question(CreatedMixin, db.Model):

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..cycles.queries import get_cycle
-from .exports import answers_csv, codebook_csv
+from .exports import codebook_csv, every_answer_csv
 from .formats import summary_csv, summary_json
 from .render import render_rollup, render_summary
 from .summary import build_summary
@@ -67,11 +67,14 @@ def report_command(cycle_id, fmt, lang, large_print, easy_read, output) -> None:
 @click.option("-o", "--output", required=True, help="CSV file; the codebook goes beside it.")
 @with_appcontext
 def export_command(cycle_id, output) -> None:
-    """Every answer of a cycle, one row each, with a codebook."""
+    """Every answer of a cycle, one row each, with response ids and dates, and a codebook.
+
+    For the operator only: the file is not under the small-numbers rule (the web download
+    for coordinators is). Keep it where only the operator can read it."""
     cycle = _cycle_or_fail(cycle_id)
     path = Path(output)
     codebook = path.with_name(path.stem + ".codebook.csv")
-    _write(str(path), answers_csv(cycle.id))
+    _write(str(path), every_answer_csv(cycle.id))
     _write(str(codebook), codebook_csv(cycle))
 
 

@@ -17,9 +17,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.access import get_cycle_or_404, network_or_404
+from ..core.access import get_cycle_or_404, may_export_answers, network_or_404
 from ..core.downloads import attachment
-from .exports import answers_csv, codebook_csv
+from .exports import codebook_csv, research_answers_csv
 from .formats import summary_csv, summary_json
 from .summary import build_summary, question_texts
 
@@ -156,9 +156,18 @@ def summary_csv_file(cycle_id: int):
 @bp.route("/cycles/<int:cycle_id>/answers.csv")
 @login_required
 def answers_file(cycle_id: int):
+    """Per-person answers for research, under the small-numbers rule: coordinators and admins,
+    closed cycles only; a 404 for everyone else, as outside any scope."""
     cycle = get_cycle_or_404(cycle_id)
-    _noted("exported", cycle, "answers csv")
-    return attachment(answers_csv(cycle.id), "text/csv", f"answers-{cycle.id}.csv")
+    if not may_export_answers(current_user, cycle):
+        abort(404)
+    body = research_answers_csv(cycle)
+    _noted("exported", cycle, "answers csv for research")
+    return attachment(body, "text/csv", f"answers-{cycle.id}.csv")
+
+
+# The cycle's page offers that download only to the people it is for.
+bp.add_app_template_global(may_export_answers)
 
 
 @bp.route("/cycles/<int:cycle_id>/codebook.csv")

@@ -10,7 +10,6 @@ from wtforms import (
     RadioField,
     SelectChoice,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -22,30 +21,17 @@ from wtforms.validators import (
 )
 
 from ..core.forms import BaseForm, clean_text
+from ..questions.types import (  # noqa: F401 - names other modules import from here
+    LIKERT_CHOICES,
+    PREFER_NOT_TO_SAY,
+    TEXT_LIMIT,
+    get_type,
+)
 from .plan import Page
-
-TEXT_LIMIT = 5000
-PREFER_NOT_TO_SAY = "pns"
-LIKERT_CHOICES = [
-    SelectChoice("5", _l("Strongly agree")),
-    SelectChoice("4", _l("Agree")),
-    SelectChoice("3", _l("Not sure")),
-    SelectChoice("2", _l("Disagree")),
-    SelectChoice("1", _l("Strongly disagree")),
-    SelectChoice(PREFER_NOT_TO_SAY, _l("I'd rather not say")),
-]
 
 
 def field_name(question_key: str) -> str:
     return "q-" + question_key.replace(".", "-")
-
-
-class AnswerRadioField(RadioField):
-    """An optional radio group: nothing chosen is fine, an unknown value is not."""
-
-    def pre_validate(self, form):
-        if self.data is not None and self.data not in {choice.value for choice in self.choices}:
-            raise ValidationError(_l("Choose one of the answers shown"))
 
 
 def page_form(page: Page, language: str, formdata=None, answers: dict | None = None) -> BaseForm:
@@ -53,40 +39,9 @@ def page_form(page: Page, language: str, formdata=None, answers: dict | None = N
     fields: dict[str, Field] = {}
     for cq in page.questions:
         question = cq.question
-        text = question.text_in(language)
-        name = field_name(question.key)
-        description = text.hint or ""
-        if question.qtype == "likert":
-            fields[name] = AnswerRadioField(
-                text.text,
-                choices=LIKERT_CHOICES,
-                validators=[Optional()],
-                description=description,
-            )
-        elif question.qtype == "choice":
-            labels = text.option_labels or question.options or []
-            fields[name] = AnswerRadioField(
-                text.text,
-                choices=[
-                    SelectChoice(value, label)
-                    for value, label in zip(question.options or [], labels, strict=False)
-                ],
-                validators=[Optional()],
-                description=description,
-            )
-        else:
-            fields[name] = TextAreaField(
-                text.text,
-                filters=[clean_text],
-                validators=[
-                    Optional(),
-                    Length(
-                        max=TEXT_LIMIT,
-                        message=_l("Your answer must be 5,000 characters or fewer"),
-                    ),
-                ],
-                description=description,
-            )
+        fields[field_name(question.key)] = get_type(question.qtype).field(
+            question, question.text_in(language)
+        )
     form_class = type("PageForm", (BaseForm,), fields)
     data = {field_name(k): v for k, v in (answers or {}).items()}
     return form_class(formdata=formdata, data=data)

@@ -15,9 +15,8 @@ from datetime import UTC, date, datetime
 
 from ..cycles.models import Cycle
 from ..cycles.queries import list_cycle_questions
+from ..questions.types import get_type
 from ..reports.exports import ANSWER_COLUMNS as COLUMNS
-from ..reports.exports import PREFER_NOT_TO_SAY
-from ..responses.forms import TEXT_LIMIT
 from .services import record_response
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -50,24 +49,12 @@ def _unneutralise(value: str) -> str:
 
 
 def _check_value(question, raw: str) -> tuple[str | None, str | None]:
-    """(stored value, problem) for one cell."""
+    """(stored value, problem) for one cell, as its question type reads it."""
     value = _unneutralise(raw)
-    if question.qtype == "likert":
-        if value == PREFER_NOT_TO_SAY:
-            return "pns", None
-        if value in {"1", "2", "3", "4", "5"}:
-            return value, None
-        return None, f"value must be 1 to 5 or {PREFER_NOT_TO_SAY}, not {raw[:20]!r}"
-    if question.qtype == "choice":
-        if value in (question.options or []):
-            return value, None
-        return None, f"value {raw[:20]!r} is not one of this question's options"
-    text = value.replace("\x00", "").strip()
-    if not text:
-        return None, "value is empty"
-    if len(text) > TEXT_LIMIT:
-        return None, f"value is longer than {TEXT_LIMIT} characters"
-    return text, None
+    qtype = get_type(question.qtype)
+    if qtype.parse(value, question.options) is None:
+        return None, qtype.problem(value, question.options)
+    return value, None
 
 
 def read_responses(cycle: Cycle, data: bytes) -> tuple[list[str], dict[str, _Pending]]:

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..core.forms import BaseForm, clean_text
-from .forms import PREFER_NOT_TO_SAY, SHARE_OPENLY, STAY_ANONYMOUS, TEXT_LIMIT, field_name
-
-# On paper forms people tick 1-5; 0 stands for "I'd rather not say".
-PAPER_LIKERT = {"1": "1", "2": "2", "3": "3", "4": "4", "5": "5", "0": PREFER_NOT_TO_SAY}
-
-
-def _likert_value(form, field):
-    if field.data and field.data not in PAPER_LIKERT:
-        raise ValidationError(
-            _l("Type a number from 1 to 5, 0 for “rather not say”, or leave it empty")
-        )
+from ..core.forms import BaseForm
+from ..questions.types import get_type
+from .forms import SHARE_OPENLY, STAY_ANONYMOUS, field_name
 
 
 def paper_form(
@@ -32,29 +23,10 @@ def paper_form(
     if sharing_threshold is not None:
         fields["shares_openly"] = _sharing_field(sharing_threshold)
     for cq in questions:
-        text = cq.question.text_in(language).text
-        name = field_name(cq.question.key)
-        if cq.qtype == "likert":
-            fields[name] = StringField(
-                text, filters=[clean_text], validators=[Optional(), _likert_value]
-            )
-        elif cq.qtype == "text":
-            fields[name] = TextAreaField(
-                text,
-                filters=[clean_text],
-                validators=[
-                    Optional(),
-                    Length(max=TEXT_LIMIT, message=_l("Keep this to 5,000 characters or fewer")),
-                ],
-            )
-        else:
-            options = ", ".join(cq.question.options or [])
-            fields[name] = StringField(
-                text,
-                description=options,
-                filters=[clean_text],
-                validators=[Optional(), _choice(cq.question.options or [])],
-            )
+        question = cq.question
+        fields[field_name(question.key)] = get_type(cq.qtype).paper_field(
+            question, question.text_in(language)
+        )
     return type("PaperForm", (BaseForm,), fields)(formdata=formdata)
 
 
@@ -92,14 +64,6 @@ def paper_shares_openly(form) -> bool:
     return "shares_openly" in form and form.shares_openly.data == SHARE_OPENLY
 
 
-def _choice(options):
-    def check(form, field):
-        if field.data and field.data not in options:
-            raise ValidationError(_l("Type one of the options shown"))
-
-    return check
-
-
 def paper_answers(form, questions) -> dict[str, str]:
     """The answers typed, by question key, as the reflection stores them."""
     answers = {}
@@ -107,5 +71,5 @@ def paper_answers(form, questions) -> dict[str, str]:
         value = form[field_name(cq.question.key)].data
         if not value:
             continue
-        answers[cq.question.key] = PAPER_LIKERT[value] if cq.qtype == "likert" else value
+        answers[cq.question.key] = get_type(cq.qtype).from_paper(value)
     return answers

@@ -13,7 +13,7 @@ from ..core.models import utcnow
 from ..cycles.models import Cycle, CycleQuestion
 from ..extensions import db
 from ..questions.models import Question
-from .forms import PREFER_NOT_TO_SAY
+from ..questions.types import QUESTION_TYPES, get_type
 from .linking import receipt_code, receipt_digest
 from .models import Answer, Draft, LinkKey, Response
 from .queries import is_stored, token_digest
@@ -74,25 +74,6 @@ def save_about(draft: Draft, may_quote: bool | None, link_digests: list[str] | N
     db.session.flush()
 
 
-def _answer_values(qtype: str, options: list | None, value: str) -> dict | None:
-    """The answer columns for one value of a question type, or None when it is not valid."""
-    values = {"qtype": qtype, "prefer_not_to_say": False}
-    if qtype == "likert":
-        if value == PREFER_NOT_TO_SAY:
-            values["prefer_not_to_say"] = True
-        elif value in {"1", "2", "3", "4", "5"}:
-            values["likert"] = int(value)
-        else:
-            return None
-    elif qtype == "choice":
-        if value not in (options or []):
-            return None
-        values["choice"] = value
-    else:
-        values["text"] = value
-    return values
-
-
 def record_response(
     questions: list[CycleQuestion],
     *,
@@ -122,7 +103,7 @@ def record_response(
     )
     for cq in questions:
         value = answers.get(cq.question.key)
-        values = _answer_values(cq.qtype, cq.question.options, value) if value is not None else None
+        values = None if value is None else get_type(cq.qtype).parse(value, cq.question.options)
         if values is not None:
             response.answers.append(
                 Answer(
@@ -169,6 +150,7 @@ _QUESTION_KEYS = (
     )
 )
 _INSERT_RESPONSE = sa.insert(Response.__table__)
+_PARSE = {key: qtype.parse for key, qtype in QUESTION_TYPES.items()}
 _INSERT_ANSWERS = sa.insert(Answer.__table__)
 _INSERT_LINK_KEYS = sa.insert(LinkKey.__table__)
 _DELETE_DRAFT = sa.delete(Draft.__table__).where(Draft.__table__.c.id == sa.bindparam("draft_id"))
@@ -212,7 +194,7 @@ def send_draft(resume_token: str | None, submission_token: str, key: str) -> Sen
         _QUESTION_KEYS, {"cycle_id": draft.cycle_id, "audience": draft.audience}
     ):
         value = answers.get(question.key)
-        values = None if value is None else _answer_values(question.qtype, question.options, value)
+        values = None if value is None else _PARSE[question.qtype](value, question.options)
         if values is not None:
             rows.append(
                 {
@@ -220,9 +202,6 @@ def send_draft(resume_token: str | None, submission_token: str, key: str) -> Sen
                     "cycle_id": draft.cycle_id,
                     "audience": draft.audience,
                     "cycle_question_id": question.id,
-                    "likert": None,
-                    "text": None,
-                    "choice": None,
                     **values,
                 }
             )
