@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from . import demo
     from .accounts import cli as accounts_cli
     from .cycles import cli as cycles_cli
+    from .groups import cli as groups_cli
     from .printing import cli as printing_cli
     from .questions import cli as questions_cli
     from .reports import cli as reports_cli
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     for module in (
         accounts_cli,
         cycles_cli,
+        groups_cli,
         questions_cli,
         responses_cli,
         reports_cli,

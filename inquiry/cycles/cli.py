@@ -10,7 +10,6 @@ from flask.cli import with_appcontext
 from ..core import audit
 from ..core.models import AUDIENCES
 from ..extensions import db
-from ..groups import cli as groups_cli
 from . import services
 from .queries import get_cycle, list_cycles_with_counts
 
@@ -48,12 +47,12 @@ class Refused(click.ClickException):
     """The cycle is not in the state the change needs (the button's 409)."""
 
 
-def _change(cycle_id: int, required: str, change, action: str):
-    """One state change, with the workspace buttons' check: the cycle must be `required`."""
+def _change(cycle_id: int, change, action: str):
+    """One state change, with the workspace buttons' check (services.may_change)."""
     cycle = get_cycle(cycle_id)
     if cycle is None:
         raise click.ClickException(f"There is no cycle {cycle_id}.")
-    if cycle.state != required:
+    if not services.may_change(cycle, action):
         raise Refused(_WHY_NOT[action, cycle.state].format(id=cycle.id))
     change(cycle)
     audit.record(action, cycle, None, "command line")
@@ -74,7 +73,7 @@ _WHY_NOT = {
 @with_appcontext
 def open_command(cycle_id: int) -> None:
     """Open a draft cycle for reflections and print its join codes."""
-    cycle = _change(cycle_id, "draft", services.open_cycle, "opened")
+    cycle = _change(cycle_id, services.open_cycle, "opened")
     click.echo(
         f"Cycle {cycle.id} is now open. Member code: {cycle.active_code('member')}, "
         f"peer support worker code: {cycle.active_code('peer_worker')}"
@@ -86,11 +85,11 @@ def open_command(cycle_id: int) -> None:
 @with_appcontext
 def close_command(cycle_id: int) -> None:
     """Close an open cycle and start making its summary PDF."""
-    from .views import _close
+    def close(cycle):
+        services.close_and_start_summary(cycle, (cycle.group.default_language,))
 
-    cycle = _change(cycle_id, "open", _close, "closed")
+    cycle = _change(cycle_id, close, "closed")
     click.echo(f"Cycle {cycle.id} is now closed. The render worker is making its summary PDF.")
 
 
-# The network commands ride along here until inquiry/cli.py lists the groups package's own.
-COMMANDS = (cycles_command, cycle_group, *groups_cli.COMMANDS)
+COMMANDS = (cycles_command, cycle_group)

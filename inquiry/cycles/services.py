@@ -72,6 +72,28 @@ def open_cycle(cycle: Cycle) -> None:
             issue_code(cycle, audience)
 
 
+# Which state each change starts from: the workspace buttons and the command line agree.
+REQUIRED_STATE = {"opened": "draft", "closed": "open", "replaced_code": "open"}
+
+
+def may_change(cycle: Cycle, action: str) -> bool:
+    """Whether the cycle is in the state a change (`opened`, `closed`, a code replaced)
+    starts from."""
+    return cycle.state == REQUIRED_STATE[action]
+
+
+def close_and_start_summary(cycle: Cycle, languages) -> None:
+    """Close the cycle and start making its summary PDF in each of these languages, so it is
+    ready by the time someone prints it for the next meeting."""
+    from ..printing.services import request_pdf
+    from ..reports.render import summary_document
+
+    close_cycle(cycle)
+    for language in dict.fromkeys(languages):
+        html, name = summary_document(cycle, language)
+        request_pdf(html, name, cycle_id=cycle.id)
+
+
 def close_cycle(cycle: Cycle) -> None:
     cycle.state = "closed"
     cycle.closed_at = utcnow()

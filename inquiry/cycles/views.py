@@ -108,12 +108,12 @@ def new(group_id: int):
     ), 400 if form.errors else 200
 
 
-def _change_state(cycle_id: int, required: str, change, action: str, message: str):
+def _change_state(cycle_id: int, change, action: str, message: str):
     """One button's change to a cycle in the state it needs; 409 from any other state."""
     cycle = get_cycle_or_404(cycle_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if cycle.state != required:
+    if not services.may_change(cycle, action):
         abort(409)
     change(cycle)
     audit.record(action, cycle, current_user.id)
@@ -126,27 +126,21 @@ def _change_state(cycle_id: int, required: str, change, action: str, message: st
 @login_required
 def open_(cycle_id: int):
     return _change_state(
-        cycle_id, "draft", services.open_cycle, "opened", _("The cycle is open. Share its codes.")
+        cycle_id, services.open_cycle, "opened", _("The cycle is open. Share its codes.")
     )
 
 
 @bp.route("/cycles/<int:cycle_id>/close", methods=["POST"])
 @login_required
 def close(cycle_id: int):
-    return _change_state(cycle_id, "open", _close, "closed", _("The cycle is closed."))
+    return _change_state(cycle_id, _close, "closed", _("The cycle is closed."))
 
 
 def _close(cycle) -> None:
-    """Close the cycle and start making its summary PDF, in the group's language and the
-    reader's, so it is ready by the time someone prints it for the next meeting."""
+    """Closing starts the summary in the group's language and the reader's."""
     from ..i18n import current_language
-    from ..printing.services import request_pdf
-    from ..reports.render import summary_document
 
-    services.close_cycle(cycle)
-    for language in dict.fromkeys((cycle.group.default_language, current_language())):
-        html, name = summary_document(cycle, language)
-        request_pdf(html, name, cycle_id=cycle.id)
+    services.close_and_start_summary(cycle, (cycle.group.default_language, current_language()))
 
 
 @bp.route("/cycles/<int:cycle_id>/codes/<audience>/replace", methods=["POST"])
@@ -156,7 +150,6 @@ def replace_code(cycle_id: int, audience: str):
         abort(404)
     return _change_state(
         cycle_id,
-        "open",
         lambda cycle: services.issue_code(cycle, audience),
         "replaced_code",
         _("New code made. The old code no longer works."),
