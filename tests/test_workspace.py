@@ -182,6 +182,15 @@ def test_paper_answers_are_typed_in_one_screen_each(app, client, tmp_path):
     ).stdout
     assert "I know what our group is for." in text
     assert "Strongly agree" in text and "Do not write your name" in text
+    assert "How should your answers be shown?" not in text  # members are not asked
+    path.write_bytes(fetch_pdf(app, client, f"/workspace/cycles/{cycle_id}/paper/peer_worker.pdf"))
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert "How should your answers be shown?" in text
+    assert "Keep my answers anonymous (they count only when 5 or more peer support" in text
 
 
 def test_actions_agreed_after_a_cycle_reach_members_and_the_next_summary(app, client):
