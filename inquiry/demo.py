@@ -1,8 +1,11 @@
-"""The demo network: three groups, two closed cycles each with answers, one open cycle."""
+"""The demo network as real life is: small groups (6 to 14 members, 1 to 3 peer support
+workers) and one larger drop-in, two closed cycles each with answers, approved quotes,
+agenda topics people chose, actions agreed and reviewed, and an open cycle with a few answers."""
 
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import UTC, date, datetime, timedelta
 
 import click
@@ -11,7 +14,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .accounts.models import User
-from .core.models import AUDIENCES
 from .cycles.queries import list_cycle_questions
 from .cycles.services import close_cycle, create_cycle, open_cycle
 from .extensions import db
@@ -22,10 +24,33 @@ from .responses.linking import link_digests
 from .responses.services import record_response
 
 NETWORK = "Riverside Community Network"
+# (name, description, members per closed cycle, peer support workers and whether each
+# shares their answers openly with the group).
 GROUPS = (
-    ("Riverside Walking Group", "A gentle walk by the river every Tuesday, then tea."),
-    ("Craft Café", "Making things together on Thursday afternoons at the community centre."),
-    ("Hearing Voices Group", "A peer-led group for people who hear voices or see visions."),
+    (
+        "Riverside Walking Group",
+        "A gentle walk by the river every Tuesday, then tea.",
+        (8, 10),
+        (True, True),
+    ),
+    (
+        "Craft Café",
+        "Making things together on Thursday afternoons at the community centre.",
+        (6, 8),
+        (False,),
+    ),
+    (
+        "Hearing Voices Group",
+        "A peer-led group for people who hear voices or see visions.",
+        (11, 14),
+        (True, True, False),
+    ),
+    (
+        "Riverside Drop-in",
+        "An open drop-in with lunch on Fridays: anyone can come.",
+        (28, 32),
+        (False, False, False),
+    ),
 )
 CYCLES = (
     ("Spring 2026", date(2026, 3, 2), date(2026, 3, 27)),
@@ -82,15 +107,17 @@ def _answers(rng: random.Random, questions, lift: float) -> dict[str, str]:
     return answers
 
 
-def _fill(cycle, rng: random.Random, lift: float, people: list[dict]) -> None:
-    """Generate responses for a closed demo cycle."""
+def _fill(
+    cycle, rng: random.Random, lift: float, people: list[dict], members: int, peers: tuple
+) -> None:
+    """Generate responses: `members` of them, and one per peer support worker in `peers`
+    (True for one who shares their answers openly)."""
     link_key = current_app.config["LINK_KEY"]
     start = datetime.combine(cycle.starts_on, datetime.min.time(), tzinfo=UTC)
-    for audience in AUDIENCES:
+    for audience, who in (("member", [False] * members), ("peer_worker", list(peers))):
         questions = list_cycle_questions(cycle.id, audience)
-        count = rng.randint(22, 48) if audience == "member" else rng.randint(3, 8)
-        for i in range(count):
-            # Some members come back and use the same self-chosen code.
+        for i, shares in enumerate(who):
+            # Most members come back and use the same self-chosen code.
             code = people[i] if audience == "member" and i < len(people) else None
             record_response(
                 questions,
@@ -99,9 +126,71 @@ def _fill(cycle, rng: random.Random, lift: float, people: list[dict]) -> None:
                 answers=_answers(rng, questions, lift),
                 source="paper" if rng.random() < 0.2 else "web",
                 may_quote=rng.random() < 0.6,
+                shares_openly=shares,
                 link_digests=link_digests(link_key, code) if code else None,
                 submitted_at=start
                 + timedelta(days=rng.randint(0, 20), minutes=rng.randint(0, 600)),
+            )
+
+
+ACTIONS = (
+    (
+        "Ask members each month what the group does next",
+        "negotiated_agenda",
+        "done",
+        "Members now choose the next month's plan at the last session.",
+    ),
+    (
+        "Put the week's news on one printed sheet at the door",
+        "communication",
+        "in_progress",
+        "Started in May; not every week yet.",
+    ),
+)
+TOPICS = (
+    "A trip to the seaside",
+    "Cooking on a budget",
+    "More time to just chat",
+    "How to deal with benefits letters",
+)
+
+
+def _close_the_loop(cycle, next_cycle, rng: random.Random, user_id: int) -> None:
+    """What a facilitator does around a closed cycle: approve a few quotes, shortlist the
+    topics people suggested (members then choose), agree actions, review them next time."""
+    from .actions.services import add_action, review_action
+    from .agenda.services import add_topic, choose_topics
+    from .responses.models import Answer, Response
+    from .responses.services import approve_quote
+
+    quotable = db.session.scalars(
+        sa.select(Answer.id)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Answer.cycle_id == cycle.id, Answer.qtype == "text", Response.may_quote)
+        .order_by(Answer.id)
+    ).all()
+    for answer_id in quotable[:3]:
+        approve_quote(answer_id, user_id=user_id)
+    topics = [add_topic(cycle, title, user_id) for title in TOPICS]
+    for _ in range(rng.randint(6, 9)):
+        chosen = rng.sample(topics, rng.randint(1, 3))
+        choose_topics(cycle.id, secrets.token_hex(32), [t.id for t in chosen])
+    for what, theme, status, note in ACTIONS:
+        action = add_action(cycle, user_id, what, "", None, theme)
+        if next_cycle is not None and next_cycle.state == "closed":
+            review_action(action, user_id, status, note)
+
+
+def _answer_a_few(cycle, rng: random.Random) -> None:
+    """An open cycle with its first few answers, as in the week a cycle opens."""
+    for audience, count in (("member", 3), ("peer_worker", 1)):
+        questions = list_cycle_questions(cycle.id, audience)
+        for _ in range(count):
+            record_response(
+                questions,
+                audience=audience,
+                language="en_GB",
+                answers=_answers(rng, questions, 0.5),
             )
 
 
@@ -114,11 +203,21 @@ def seed_demo() -> bool:
     network = Network(name=NETWORK)
     db.session.add(network)
     groups = []
-    for name, description in GROUPS:
+    for name, description, _members, _peers in GROUPS:
         group = Group(network=network, name=name, description=description)
         db.session.add(group)
         groups.append(group)
     db.session.flush()
+    users = []
+    for email, role in LOGINS:
+        user = User(email=email, role=role, network_id=network.id)
+        user.set_password(DEMO_PASSWORD)
+        if role == "facilitator":
+            user.groups = groups[:2]
+        db.session.add(user)
+        users.append(user)
+    db.session.flush()
+    facilitator = users[0].id
     people = [
         {
             "initial": rng.choice("ABDJKMPS"),
@@ -126,21 +225,22 @@ def seed_demo() -> bool:
             "siblings": str(rng.randint(0, 3)),
             "town": rng.choice("BGLMNS"),
         }
-        for _ in range(14)
+        for _ in range(12)
     ]
-    for group in groups:
+    for group, (_name, _description, (low, high), peers) in zip(groups, GROUPS, strict=True):
+        cycles = []
         for index, (title, starts_on, ends_on) in enumerate(CYCLES):
             cycle = create_cycle(group.id, title, starts_on, ends_on)
             open_cycle(cycle)
             if index < len(CYCLES) - 1:
-                _fill(cycle, rng, lift=0.25 * index, people=people)
+                members = rng.randint(low, high)
+                _fill(cycle, rng, 0.25 * index, people, members, peers)
                 close_cycle(cycle)
-    for email, role in LOGINS:
-        user = User(email=email, role=role, network_id=network.id)
-        user.set_password(DEMO_PASSWORD)
-        if role == "facilitator":
-            user.groups = groups[:2]
-        db.session.add(user)
+            else:
+                _answer_a_few(cycle, rng)
+            cycles.append(cycle)
+        for cycle, next_cycle in zip(cycles[:-1], cycles[1:], strict=True):
+            _close_the_loop(cycle, next_cycle, rng, facilitator)
     db.session.flush()
     return True
 
