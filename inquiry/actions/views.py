@@ -18,6 +18,14 @@ from .queries import list_actions
 bp = Blueprint("actions", __name__)
 
 
+@bp.app_template_global()
+def action_status(status: str) -> str:
+    """An action's status in the reader's words."""
+    from .forms import STATUS_LABELS
+
+    return str(STATUS_LABELS.get(status, status))
+
+
 def _action_form() -> ActionForm:
     form = ActionForm()
     form.theme.choices = [SelectChoice("", _("None in particular"))] + [

@@ -1,4 +1,4 @@
-"""Helpers every template may call."""
+"""Helpers every template may call. Features add their own (see their blueprints)."""
 
 from __future__ import annotations
 
@@ -8,30 +8,12 @@ from pathlib import Path
 from flask import Flask, url_for
 from flask_babel import gettext as _
 
-from ..responses.forms import LIKERT_CHOICES, PREFER_NOT_TO_SAY, field_name
-
-
-def answer_label(question, value: str, language: str) -> str:
-    """How an answer reads back to the person who gave it."""
-    if question.qtype == "likert":
-        return str(next((c.label for c in LIKERT_CHOICES if c.value == value), value))
-    if question.qtype == "choice":
-        labels = question.text_in(language).option_labels or question.options or []
-        return dict(zip(question.options or [], labels, strict=False)).get(value, value)
-    return value
-
 
 def language_name(code: str) -> str:
     """A language's name in that language, e.g. "polski" for pl."""
     from babel import Locale
 
     return Locale.parse(code).display_name or code
-
-
-def action_status(status: str) -> str:
-    from ..actions.forms import STATUS_LABELS
-
-    return str(STATUS_LABELS.get(status, status))
 
 
 def role_label(role: str) -> str:
@@ -63,11 +45,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(
         static_url=static_url,
-        field_name=field_name,
-        answer_label=answer_label,
         state_label=state_label,
         role_label=role_label,
-        action_status=action_status,
         language_name=language_name,
-        PREFER_NOT_TO_SAY=PREFER_NOT_TO_SAY,
     )

@@ -306,6 +306,18 @@ def _paper_choice(options):
 QUESTION_TYPES: dict[str, QuestionType] = {t.key: t for t in (Likert(), Text(), Choice())}
 
 
+def answer_label(question, value: str, language: str) -> str:
+    """How an answer reads back to the person who gave it, in their language."""
+    if question.qtype == "likert":
+        if value == LEGACY_PREFER_NOT_TO_SAY:
+            value = PREFER_NOT_TO_SAY
+        return str(next((c.label for c in LIKERT_CHOICES if c.value == value), value))
+    if question.qtype == "choice":
+        labels = question.text_in(language).option_labels or question.options or []
+        return dict(zip(question.options or [], labels, strict=False)).get(value, value)
+    return value
+
+
 def get_type(qtype: str) -> QuestionType:
     """The type of a question by its key ("likert", "text", "choice")."""
     return QUESTION_TYPES[qtype]

@@ -25,6 +25,7 @@ from ..core.forms import BaseForm
 from ..cycles.queries import find_join_code, get_cycle, list_cycle_questions
 from ..extensions import csrf, db, limiter
 from ..i18n import current_language
+from ..questions.types import PREFER_NOT_TO_SAY, answer_label
 from . import services
 from .forms import (
     SHARE_OPENLY,
@@ -35,6 +36,7 @@ from .forms import (
     SubmitForm,
     WithdrawForm,
     answers_from,
+    field_name,
     page_form,
 )
 from .linking import format_receipt, link_digests, receipt_code, receipt_digest
@@ -42,6 +44,9 @@ from .plan import build_plan
 from .queries import get_live_draft, get_response_by_receipt, is_stored
 
 bp = Blueprint("reflect", __name__)
+bp.add_app_template_global(answer_label)
+bp.add_app_template_global(field_name)
+bp.add_app_template_global(PREFER_NOT_TO_SAY, "PREFER_NOT_TO_SAY")
 # Member forms check their own CSRF token (every one is a BaseForm), so that a refused
 # post is shown again with everything the member typed instead of a bare error page.
 csrf.exempt(bp)

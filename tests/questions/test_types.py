@@ -241,3 +241,15 @@ def test_the_choice_and_text_fields(app):
         ]
         fine = form_class(formdata=MultiDict({"c": "monday", "t": "  Tea  "}), meta={"csrf": False})
         assert fine.validate() and (fine.c.data, fine.t.data) == ("monday", "Tea")
+
+
+def test_a_draft_saved_with_the_old_rather_not_say_value_reads_back_in_words(app):
+    from types import SimpleNamespace
+
+    from inquiry.questions.types import answer_label
+
+    likert = SimpleNamespace(qtype="likert")
+    with app.test_request_context():
+        assert answer_label(likert, "pns", "en_GB") == "I'd rather not say"
+        assert answer_label(likert, "prefer_not_to_say", "en_GB") == "I'd rather not say"
+        assert answer_label(likert, "4", "en_GB") == "Agree"
