@@ -51,8 +51,10 @@ def questions_command(cycle_id: int, as_json: bool) -> None:
 
 
 def _options(question) -> list[str]:
+    from .types import LIKERT_VALUES, PREFER_NOT_TO_SAY
+
     if question.qtype == "likert":
-        return ["1", "2", "3", "4", "5", "prefer_not_to_say"]
+        return [*LIKERT_VALUES, PREFER_NOT_TO_SAY]
     return list(question.options or [])
 
 
