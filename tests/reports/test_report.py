@@ -666,3 +666,18 @@ def test_the_summary_pdf_speaks_the_groups_language(app, demo_cycle, tmp_path, l
     ).stdout
     if language == "ar":
         assert "Noto-Sans-Arabic" in fonts
+
+
+def test_the_demo_shows_the_whole_loop(app, demo_cycle):
+    """A newcomer's first summary: the team's view, quotes, the agenda people chose and how
+    last cycle's actions went."""
+    with app.app_context():
+        data = _json(db.session.get(Cycle, demo_cycle))
+    assert data["cycle"]["group"] == "Riverside Walking Group"
+    assert 6 <= data["responses"]["member"] <= 14 and data["responses"]["peer_team"] == 2
+    assert any(t["view"] == "peer_team" and t["n"] for t in data["themes"])
+    assert data["quotes"] and data["agenda"] and data["actions"]
+    assert all(a["votes"] is not None for a in data["agenda"])
+    assert {a["status"] for a in data["actions"]} == {"done", "in_progress"}
+    assert any(g["gap"] is not None for g in data["gaps"])
+    assert data["linked"]["linked"] >= 5
