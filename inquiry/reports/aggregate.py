@@ -75,10 +75,16 @@ class ItemResult:
         return Fraction(sum(v * self.counts[v] for v in LIKERT_VALUES), self.n)
 
 
+RISE, FALL, SAME = "rise", "fall", "same"
+
+
 @dataclass(frozen=True)
 class Change:
     mean: Decimal | None
     agree: int | None
+    # "rise" or "fall" only when the change is unlikely to be chance (a 95% Welch interval of
+    # the difference in mean theme scores leaves out 0); else "same".
+    direction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,9 @@ class ThemeResult:
     suppressed: bool  # someone answered, but too few to show
     items: tuple[ItemResult, ...]
     change: Change | None = None
+    # The exact mean and sample variance of the theme scores, for the change's interval.
+    exact_mean: Fraction | None = None
+    variance: Fraction | None = None
 
     @property
     def audience(self) -> str:
@@ -168,6 +177,56 @@ def theme_score_stats(rows: Iterable[ScoreRow]) -> tuple[int, Fraction, int]:
     return n, (score_sum / n if n else Fraction(0)), agree
 
 
+def theme_score_variance(rows: Iterable[ScoreRow]) -> Fraction | None:
+    """The sample variance of the theme scores (n - 1 in the denominator); None below 2."""
+    rows = list(rows)
+    n, mean, _agree = theme_score_stats(rows)
+    if n < 2:
+        return None
+    squares = sum((Fraction(r.total, r.answered) - mean) ** 2 * r.responses for r in rows)
+    return squares / (n - 1)
+
+
+# Two-sided 95% points of Student's t by degrees of freedom (from any statistics table);
+# past 30 the normal 1.96 is close enough, and between rows the next lower df is used, which
+# is the cautious side.
+T_95 = {
+    1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
+    9: 2.262, 10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120,
+    17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086, 22: 2.074, 24: 2.064, 26: 2.056, 28: 2.048,
+    30: 2.042, 40: 2.021, 60: 2.000, 120: 1.980,
+}  # fmt: skip
+
+
+def t_95(df: float) -> float:
+    """The two-sided 95% point of t for these (Welch) degrees of freedom, rounded down."""
+    if df >= 1000:
+        return 1.96
+    usable = [d for d in T_95 if d <= df]
+    return T_95[max(usable)] if usable else T_95[1]
+
+
+def welch_direction(
+    n1: int, mean1: Fraction, var1: Fraction | None, n0: int, mean0: Fraction, var0: Fraction | None
+) -> str:
+    """Whether the mean rose or fell beyond chance: the 95% Welch interval of mean1 - mean0
+    leaves out 0. With fewer than 2 people on a side there is no interval: "same"."""
+    if var1 is None or var0 is None:
+        return SAME
+    diff = mean1 - mean0
+    a, b = var1 / n1, var0 / n0
+    if a + b == 0:
+        return SAME if diff == 0 else (RISE if diff > 0 else FALL)
+    # Welch-Satterthwaite degrees of freedom.
+    df = float((a + b) ** 2 / (a**2 / (n1 - 1) + b**2 / (n0 - 1)))
+    margin = t_95(df) * float(a + b) ** 0.5
+    if float(diff) > margin:
+        return RISE
+    if float(diff) < -margin:
+        return FALL
+    return SAME
+
+
 def item_results(
     rows: Iterable[ItemRow], keys: Iterable[str], k: int, shared: bool, figures: bool = True
 ) -> tuple[ItemResult, ...]:
@@ -233,6 +292,8 @@ def theme_results(
                     agree=percent(agree, n) if visible else None,
                     suppressed=n > 0 and not visible,
                     items=item_results(items[(view, theme)], keys, k, shared, figures),
+                    exact_mean=mean if visible else None,
+                    variance=theme_score_variance(scores[(view, theme)]) if visible else None,
                 )
             )
     return results
@@ -251,6 +312,16 @@ def with_change(current: list[ThemeResult], previous: list[ThemeResult]) -> list
             change = Change(
                 mean=result.mean - prior.mean if both else None,
                 agree=result.agree - prior.agree if both else None,
+                direction=welch_direction(
+                    result.n,
+                    result.exact_mean,
+                    result.variance,
+                    prior.n,
+                    prior.exact_mean,
+                    prior.variance,
+                )  # fmt: skip
+                if both
+                else None,
             )
         out.append(replace(result, change=change))
     return out

@@ -16,7 +16,11 @@ def _num(value: Decimal | None) -> float | None:
 def _theme(result: ThemeResult) -> dict:
     change = None
     if result.change is not None:
-        change = {"mean": _num(result.change.mean), "agree": result.change.agree}
+        change = {
+            "mean": _num(result.change.mean),
+            "agree": result.change.agree,
+            "direction": result.change.direction,
+        }
     return {
         "theme": result.theme,
         "audience": result.audience,
@@ -147,6 +151,7 @@ def summary_csv(summary: CycleSummary) -> str:
         if t.change is not None:
             add(t.view, t.theme, "", "change_mean", t.change.mean)
             add(t.view, t.theme, "", "change_agree_points", t.change.agree)
+            add(t.view, t.theme, "", "change_direction", t.change.direction)
         for item in t.items:
             add(t.view, t.theme, item.key, "n", item.n)
             for value in LIKERT_VALUES:

@@ -61,6 +61,14 @@ def audience_title(view: str) -> str:
     return _("Peer support workers")
 
 
+def direction_label(direction: str | None) -> str:
+    """A change in words: a rise or a fall only when it is bigger than chance."""
+    return {
+        "rise": _("a rise"),
+        "fall": _("a fall"),
+    }.get(direction or "", _("about the same"))
+
+
 def quote_source(quote) -> str:
     if quote.audience == "member":
         return _("A group member")
@@ -182,6 +190,7 @@ def init_app(app: Flask) -> None:
         theme_title=theme_title,
         audience_title=audience_title,
         quote_source=quote_source,
+        direction_label=direction_label,
         chart=chart,
         likert_legend=likert_legend,
         easy_statement=easy_statement,

@@ -248,3 +248,45 @@ def test_quotes_come_only_from_audiences_shown():
     assert shown("peer_worker", True, 8, 0, K)  # shared openly
     assert not shown("peer_worker", False, 8, 2, K)  # anonymous, too few
     assert shown("peer_worker", False, 8, 5, K)
+
+
+def _scores(*values):
+    """One-question theme scores, one person each."""
+    counts = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return [ScoreRow("member", "hope", 1, v, c) for v, c in counts.items()]
+
+
+def _change(now, before):
+    [result] = with_change(
+        theme_results(_scores(*now), [], LAYOUT, K), theme_results(_scores(*before), [], LAYOUT, K)
+    )
+    return result.change
+
+
+def test_a_change_is_a_rise_only_when_it_is_unlikely_to_be_chance():
+    # Now 4,4,4,5,5,5: mean 4.5, variance 0.3. Before 3,4,4,4,4,4: mean 3.83, variance 1/6.
+    # Welch: se = sqrt(0.3/6 + (1/6)/6) = 0.279, df = 9.3 -> t = 2.262, margin 0.631;
+    # the difference 0.667 is beyond it.
+    assert _change([4, 4, 4, 5, 5, 5], [3, 4, 4, 4, 4, 4]).direction == "rise"
+    # Before 4,4,4,4,4,4: variance 0, se = sqrt(0.05) = 0.224, df = 5 -> t = 2.571,
+    # margin 0.575; the difference 0.5 is within it: about the same.
+    assert _change([4, 4, 4, 5, 5, 5], [4, 4, 4, 4, 4, 4]).direction == "same"
+    # The same the other way round is a fall.
+    assert _change([3, 4, 4, 4, 4, 4], [4, 4, 4, 5, 5, 5]).direction == "fall"
+    # +0.02 on many people with the usual spread is about the same.
+    many_now = [3, 4, 5] * 14
+    many_before = [3, 4, 5] * 13 + [3, 4, 4]
+    assert _change(many_now, many_before).direction == "same"
+
+
+def test_welch_by_hand():
+    from inquiry.reports.aggregate import t_95, welch_direction
+
+    assert t_95(10) == 2.228 and t_95(9.3) == 2.262 and t_95(21) == 2.086 and t_95(5000) == 1.96
+    # Nobody varies on either side: any difference is a real one, no difference is none.
+    assert welch_direction(5, Fraction(4), Fraction(0), 5, Fraction(3), Fraction(0)) == "rise"
+    assert welch_direction(5, Fraction(4), Fraction(0), 5, Fraction(4), Fraction(0)) == "same"
+    # One person on a side: no interval, so never called a rise.
+    assert welch_direction(5, Fraction(5), Fraction(1, 2), 1, Fraction(1), None) == "same"
