@@ -104,3 +104,15 @@ def legend_key(value: int) -> str:
         '<svg xmlns="http://www.w3.org/2000/svg" width="18" height="12" viewBox="0 0 18 12">'
         f'{DEFS}<rect x="0.5" y="0.5" width="17" height="11" fill="{fill}" stroke="#000"/></svg>'
     )
+
+
+def meter(percent: int) -> str:
+    """A small bar of a share out of 100, black on white, as a data: URI (its number is
+    written beside it as text, so it reads in any script)."""
+    width = max(0.0, min(100.0, float(percent)))
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="102" height="12" viewBox="0 0 102 12">'
+        '<rect x="0.5" y="0.5" width="101" height="11" fill="#fff" stroke="#000"/>'
+        f'<rect x="1" y="1" width="{width:.1f}" height="10" fill="#3a3a3a"/></svg>'
+    )
+    return data_uri(svg)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..questions.bank import THEMES
 from .aggregate import PEER_TEAM, ThemeResult
-from .charts import data_uri, diverging_bars
+from .charts import data_uri, diverging_bars, meter
 from .summary import CycleSummary
 
 MINUS = "\u2212"
@@ -191,6 +191,7 @@ def init_app(app: Flask) -> None:
         audience_title=audience_title,
         quote_source=quote_source,
         direction_label=direction_label,
+        meter=meter,
         chart=chart,
         likert_legend=likert_legend,
         easy_statement=easy_statement,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from ..actions.queries import list_actions
@@ -36,6 +37,26 @@ class QuestionResult:
     summary: object | None
     suppressed: bool
     options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StandOut:
+    """One thing worth saying at the meeting, in plain words (the template says it)."""
+
+    kind: str  # strongest, weakest, rise, fall, gap
+    theme: str
+    view: str
+    result: ThemeResult | None = None
+    gap: Gap | None = None
+
+
+@dataclass(frozen=True)
+class NextCycle:
+    """The group's open cycle after this one: its codes for page 2 of the print."""
+
+    title: str
+    member_code: str | None
+    peer_code: str | None
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,47 @@ class CycleSummary:
     actions: list[ActionReview]  # agreed after the previous closed cycle
     agenda: list[AgendaPriority]  # most wanted first (in the order shortlisted when withheld)
     agenda_voters: int
+    next_cycle: NextCycle | None = None
+
+    def stands_out(self) -> list[StandOut]:
+        """The meeting's headlines: the members' strongest and weakest themes, every change
+        bigger than chance, and the biggest gaps on the questions asked of both."""
+        out = []
+        members = [t for t in self.themes_for(MEMBER) if t.shown and t.theme in self.theme_order()]
+        if len(members) >= 2:
+            ranked = sorted(members, key=lambda t: (t.agree, t.mean))
+            out.append(StandOut("strongest", ranked[-1].theme, MEMBER, ranked[-1]))
+            out.append(StandOut("weakest", ranked[0].theme, MEMBER, ranked[0]))
+        for t in self.themes:
+            if t.change is not None and t.change.direction in (aggregate.RISE, aggregate.FALL):
+                out.append(StandOut(t.change.direction, t.theme, t.view, t))
+        wide = sorted(
+            (g for g in self.gaps if g.gap is not None and abs(g.gap) >= GAP_WORTH_SAYING),
+            key=lambda g: -abs(g.gap),
+        )
+        out.extend(StandOut("gap", g.theme, g.peer_view, gap=g) for g in wide[:2])
+        return out
+
+    def overview(self) -> list[tuple[str, ThemeResult | None, ThemeResult | None]]:
+        """(theme, members' result, the peer view's result) for the meeting's chart, for the
+        themes with anything shown."""
+        peer_view = next(
+            (v for v in (PEER_TEAM, PEER_ANONYMOUS) if v in self.views and self.view_shown(v)),
+            None,
+        )
+        by_key = {(t.view, t.theme): t for t in self.themes}
+        rows = []
+        for theme in self.theme_order():
+            member = by_key.get((MEMBER, theme))
+            peer = by_key.get((peer_view, theme)) if peer_view else None
+            member = member if member is not None and member.shown else None
+            peer = peer if peer is not None and peer.shown else None
+            if member or peer:
+                rows.append((theme, member, peer))
+        return rows
+
+    def overview_peer_view(self) -> str | None:
+        return next((p.view for _t, _m, p in self.overview() if p is not None), None)
 
     def choices(self) -> list[QuestionResult]:
         return [q for q in self.others if q.qtype == "choice" and self.view_shown(q.view)]
@@ -118,6 +180,8 @@ class CycleSummary:
 
 
 OWN_THEME = "own"
+# A gap between members and peer support workers worth a sentence on the meeting page.
+GAP_WORTH_SAYING = Decimal("0.5")
 # The peer support workers' own role and support: their own section, never in a gap.
 ROLE_THEMES = ("peer_role", "peer_support")
 
@@ -225,6 +289,19 @@ def _agenda(cycle_id: int, k: int, figures: bool) -> tuple[list[AgendaPriority],
     return [AgendaPriority(topic.title, None) for topic in in_order], voters
 
 
+def _next_cycle(cycle: Cycle) -> NextCycle | None:
+    """The group's open cycle that comes after this one, if there is one."""
+    later = [
+        c
+        for c in cycle.group.cycles
+        if c.is_open and c.id != cycle.id and c.starts_on >= cycle.starts_on
+    ]
+    if not later:
+        return None
+    nxt = min(later, key=lambda c: (c.starts_on, c.id))
+    return NextCycle(nxt.title, nxt.active_code("member"), nxt.active_code("peer_worker"))
+
+
 def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
     """Everything the cycle summary shows, with everything the rule withholds left out."""
     k = cycle.group.network.min_responses
@@ -275,4 +352,5 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         actions=actions,
         agenda=agenda,
         agenda_voters=voters,
+        next_cycle=_next_cycle(cycle) if figures else None,
     )
