@@ -11,7 +11,7 @@ from ..core.models import AUDIENCES, UTCDateTime, enum_check, utcnow
 from ..extensions import db
 from ..questions.models import QUESTION_TYPES
 
-SOURCES = ("web", "paper")
+SOURCES = ("web", "paper", "odk")
 
 # Each question type allows exactly one kind of value; "prefer not to say" only for Likert.
 _ONE_VALUE_PER_TYPE = (
