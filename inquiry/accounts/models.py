@@ -37,6 +37,10 @@ class User(CreatedMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     # Part of every session's user id: signing out bumps it, so copied cookies stop working.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The second step at sign-in: a TOTP secret (base32) once set up, and the last time step
+    # a code was accepted for, so the same code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None]
 
     groups = db.relationship("Group", secondary=facilitator_groups)
 
@@ -71,4 +75,36 @@ class Invite(CreatedMixin, db.Model):
     invited_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PasswordReset(CreatedMixin, db.Model):
+    """A one-time link to choose a new password, made by a coordinator or an admin. Only the
+    SHA-256 of its token is kept, so the link is shown once and cannot be read back."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    made_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = db.relationship("User", foreign_keys=[user_id])
+
+
+class RecoveryCode(CreatedMixin, db.Model):
+    """A single-use code to sign in without the authenticator app; kept as an argon2 hash."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

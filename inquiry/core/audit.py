@@ -19,6 +19,21 @@ ACTIONS = (
     "exported",
     "printed",
     "deleted",
+    # People: signing in, invitations, roles, status, passwords and the second step.
+    "signed_in",
+    "sign_in_failed",
+    "signed_out",
+    "revoked",
+    "role_changed",
+    "deactivated",
+    "reactivated",
+    "reset_link_made",
+    "password_reset",
+    "password_changed",
+    "two_step_on",
+    "two_step_off",
+    "recovery_used",
+    "recovery_new",
 )
 
 
@@ -43,11 +58,18 @@ class AuditEvent(db.Model):
 
 def record(action: str, obj, user_id: int | None, detail: str = "") -> None:
     """Note an action on an object (a model instance with an id)."""
+    record_on(action, type(obj).__tablename__, obj.id, user_id, detail)
+
+
+def record_on(
+    action: str, object_type: str, object_id: int | None, user_id: int | None, detail: str = ""
+) -> None:
+    """Note an action on something that may have no row (a sign-in with an unknown address)."""
     db.session.add(
         AuditEvent(
             action=action,
-            object_type=type(obj).__tablename__,
-            object_id=obj.id,
+            object_type=object_type,
+            object_id=object_id,
             user_id=user_id,
             detail=detail[:200],
         )

@@ -20,6 +20,8 @@ class Network(CreatedMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     min_responses: Mapped[int] = mapped_column(default=5)
+    # Staff of the network are asked to set up a second step at their next sign-in.
+    requires_two_step: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     groups: Mapped[list[Group]] = relationship(back_populates="network", order_by="Group.name")
 
