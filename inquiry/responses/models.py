@@ -137,6 +137,8 @@ class Draft(db.Model):
     may_quote: Mapped[bool | None] = mapped_column()
     shares_openly: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     link_digests: Mapped[list | None] = mapped_column(sa.JSON)
+    # The furthest step the member reached, so that "Carry on" takes them back there.
+    reached_step: Mapped[int | None] = mapped_column(sa.SmallInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -157,3 +159,23 @@ class QuoteApproval(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
+
+
+class KioskCode(db.Model):
+    """A one-time code a facilitator makes to turn a group tablet into a kiosk for a cycle:
+    each person's reflection ends on a fresh start page. Only a keyed hash is kept."""
+
+    __tablename__ = "kiosk_code"
+    __table_args__ = (enum_check("audience", AUDIENCES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
+    audience: Mapped[str] = mapped_column(sa.String(20))
+    code_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The code works once, and only until then.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
