@@ -147,18 +147,19 @@ def test_answers_for_research_only_for_coordinators_and_admins_of_closed_cycles(
 
 
 @pytest.mark.parametrize(
-    "role, expected",
+    "role, people, expected",
     [
-        ("admin", 404),  # the admin in this test has no network: people and audit are per network
-        ("coordinator", 200),
-        ("facilitator", 404),
+        # The admin in this test has no network: the roll-up is per network; people are not.
+        ("admin", 200, 404),
+        ("coordinator", 200, 200),
+        ("facilitator", 404, 404),
     ],
 )
-def test_people_and_audit_pages_are_for_coordinators(app, world, role, expected):
+def test_people_and_audit_pages_are_for_coordinators(app, world, role, people, expected):
     _cycles, users = world
     client = app.test_client()
     sign_in(client, users[role])
-    assert client.get("/workspace/people").status_code == expected
+    assert client.get("/workspace/people").status_code == people
     assert client.get("/workspace/audit").status_code == (200 if role != "facilitator" else 404)
     for url in ("/workspace/rollup", "/workspace/rollup.csv", "/workspace/rollup.pdf"):
         shown = 303 if url.endswith(".pdf") and expected == 200 else expected
@@ -191,3 +192,166 @@ def test_a_networks_threshold_is_for_admins_only(app, world, role, expected):
         if token:
             posted = client.post(url, data={"csrf_token": token, "min_responses": "4"})
             assert posted.status_code == (302 if role == "admin" else 404), (role, url)
+
+
+# People's accounts. A coordinator looks after their own network's staff, never an admin; an
+# admin looks after everyone but their own account (changed on their account page); a
+# facilitator looks after nobody. Everything else is a 404, POSTs with a valid token too.
+PERSON_PAGES = ["/workspace/people/{person}"]
+PERSON_POSTS = [
+    "/workspace/people/{person}",
+    "/workspace/people/{person}/reset",
+    "/workspace/people/{person}/deactivate",
+    "/workspace/people/{person}/reactivate",
+    "/workspace/people/{person}/two-step/remove",
+]
+INVITE_POSTS = ["/workspace/invites/{invite}/revoke"]
+NETWORK_PAGES = ["/workspace/networks/new", "/workspace/networks/{network}/edit"]
+OWN_PAGES = [
+    "/workspace/account",
+    "/workspace/account/password",
+    "/workspace/account/two-step",
+]
+# Whose account each role may look after (by the names in the people fixture).
+LOOKS_AFTER = {
+    "admin": {"fac_a", "fac_b", "coord_a", "admin_a"},
+    "coordinator": {"fac_a"},
+    "facilitator": set(),
+}
+# Whose invitations each role may revoke.
+REVOKES = {"admin": {"A", "B", "admin_A"}, "coordinator": {"A"}, "facilitator": set()}
+
+
+@pytest.fixture
+def staff(app):
+    """Network A (coordinator, facilitator, an admin of A) and network B (a facilitator), an
+    admin of no network; pending invitations to A, to B and to be an admin of A."""
+    from inquiry.accounts.models import Invite
+    from inquiry.extensions import db
+
+    with app.app_context():
+        net_a, net_b = make_network(name="A"), make_network(name="B")
+        a1, b1 = make_group(net_a, name="A1"), make_group(net_b, name="B1")
+        users = {
+            "admin": make_user("admin", email="admin@example.org"),
+            "coordinator": make_user("coordinator", net_a, email="coord_a@example.org"),
+            "facilitator": make_user("facilitator", net_a, [a1], email="fac_a@example.org"),
+            "fac_b": make_user("facilitator", net_b, [b1], email="fac_b@example.org"),
+            "admin_a": make_user("admin", net_a, email="admin_a@example.org"),
+        }
+        invites = {}
+        for name, network, role in (
+            ("A", net_a, "facilitator"),
+            ("B", net_b, "facilitator"),
+            ("admin_A", net_a, "admin"),
+        ):
+            invite = Invite(email=f"{name}@example.org", role=role, network_id=network.id)
+            db.session.add(invite)
+            db.session.flush()
+            invites[name] = invite.id
+        db.session.commit()
+        ids = {name: user.id for name, user in users.items()}
+        ids["fac_a"], ids["coord_a"] = ids["facilitator"], ids["coordinator"]
+        return ids, invites, {"A": net_a.id, "B": net_b.id}
+
+
+def _token(client) -> str:
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get("/workspace/account").get_data(as_text=True), "html.parser")
+    return page.find("input", attrs={"name": "csrf_token"})["value"]
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator", "facilitator", None])
+def test_people_pages_obey_the_access_rule(app, staff, role):
+    ids, invites, networks = staff
+    client = app.test_client()
+    emails = {
+        "admin": "admin@example.org",
+        "coordinator": "coord_a@example.org",
+        "facilitator": "fac_a@example.org",
+    }
+    if role:
+        assert sign_in(client, emails[role]).status_code == 302
+    token = _token(client) if role else None
+    for name in ("fac_a", "fac_b", "coord_a", "admin_a"):
+        if role == "coordinator" and name == "coord_a":
+            continue  # their own account: below
+        shown = name in LOOKS_AFTER.get(role, set())
+        for page in PERSON_PAGES:
+            url = page.format(person=ids[name])
+            expected = 302 if role is None else 200 if shown else 404
+            response = client.get(url)
+            assert response.status_code == expected, (role, url)
+            if expected == 404:
+                assert f"{name}@example.org" not in response.get_data(as_text=True)
+        if role is None or shown:
+            continue  # the changes themselves are tested in tests/accounts
+        for post in PERSON_POSTS:
+            url = post.format(person=ids[name])
+            response = client.post(url, data={"csrf_token": token, "role": "admin"})
+            assert response.status_code == 404, (role, url)
+    for name, invite_id in invites.items():
+        url = INVITE_POSTS[0].format(invite=invite_id)
+        if role and name not in REVOKES[role]:
+            assert client.post(url, data={"csrf_token": token}).status_code == 404, (role, url)
+    for page in NETWORK_PAGES:
+        url = page.format(network=networks["A"])
+        expected = 302 if role is None else 200 if role == "admin" else 404
+        assert client.get(url).status_code == expected, (role, url)
+        if role and role != "admin":
+            posted = client.post(url, data={"csrf_token": token, "name": "Taken over"})
+            assert posted.status_code == 404, (role, url)
+    for url in OWN_PAGES:
+        assert client.get(url).status_code == (302 if role is None else 200), (role, url)
+    if role:
+        # One's own person page is one's account page; its buttons are refused.
+        own = ids[role]
+        response = client.get(f"/workspace/people/{own}")
+        expected = 404 if role == "facilitator" else 302
+        assert response.status_code == expected, role
+        for post in PERSON_POSTS[1:]:
+            url = post.format(person=own)
+            assert client.post(url, data={"csrf_token": token}).status_code == 404, (role, url)
+    # Nothing changed for anyone.
+    from inquiry.accounts.models import Invite, User
+    from inquiry.extensions import db
+    from inquiry.groups.models import Network
+
+    with app.app_context():
+        assert all(u.is_active for u in db.session.query(User))
+        assert db.session.get(User, ids["admin_a"]).role == "admin"
+        assert db.session.get(User, ids["fac_b"]).role == "facilitator"
+        assert all(i.revoked_at is None for i in db.session.query(Invite))
+        assert {n.name for n in db.session.query(Network)} == {"A", "B"}
+
+
+def test_every_people_post_needs_the_csrf_token(app, staff):
+    """With the right person signed in, a POST without its token is refused and changes
+    nothing."""
+    ids, invites, networks = staff
+    client = app.test_client()
+    sign_in(client, "admin@example.org")
+    posts = [p.format(person=ids["fac_a"]) for p in PERSON_POSTS]
+    posts += [INVITE_POSTS[0].format(invite=invites["A"])]
+    posts += [p.format(network=networks["A"]) for p in NETWORK_PAGES]
+    posts += [
+        "/workspace/people",
+        "/workspace/account/password",
+        "/workspace/account/two-step",
+        "/workspace/account/two-step/off",
+        "/workspace/account/recovery-codes",
+    ]
+    for url in posts:
+        response = client.post(url, data={"role": "coordinator", "name": "X", "email": "x@x.org"})
+        assert response.status_code == 400, url
+    anonymous = app.test_client()
+    for url in ("/sign-in/code", "/reset/some-token"):
+        assert anonymous.post(url, data={"code": "123456"}).status_code == 400, url
+    from inquiry.accounts.models import Invite, User
+    from inquiry.extensions import db
+
+    with app.app_context():
+        user = db.session.get(User, ids["fac_a"])
+        assert (user.role, user.is_active) == ("facilitator", True)
+        assert db.session.query(Invite).filter(Invite.revoked_at.is_not(None)).count() == 0

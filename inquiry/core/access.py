@@ -86,3 +86,79 @@ def get_network_for_admin_or_404(network_id: int) -> Network:
     if network is None:
         abort(404)
     return network
+
+
+def admin_or_404() -> None:
+    """Pages only an admin uses (adding a network); a 404 for everyone else."""
+    if current_user.role != "admin":
+        abort(404)
+
+
+# People: who may look after whose account.
+
+
+def may_manage_people(user=None) -> bool:
+    """Admins (everyone) and coordinators (their own network) look after people's accounts."""
+    user = user or current_user
+    return user.role == "admin" or (user.role == "coordinator" and user.network_id is not None)
+
+
+def people_scope_or_404() -> None:
+    if not may_manage_people():
+        abort(404)
+
+
+def roles_they_may_give(user=None) -> tuple[str, ...]:
+    """The roles a person may invite someone to or change someone to: a coordinator never
+    makes an admin."""
+    user = user or current_user
+    if user.role == "admin":
+        return ("facilitator", "coordinator", "admin")
+    if may_manage_people(user):
+        return ("facilitator", "coordinator")
+    return ()
+
+
+def can_manage_person(target, user=None) -> bool:
+    """Whether someone may reset, change or deactivate the target's account (never their own:
+    they change their own password on their account page)."""
+    user = user or current_user
+    if target.id == user.id or not may_manage_people(user):
+        return False
+    if user.role == "admin":
+        return True
+    return target.network_id == user.network_id and target.role != "admin"
+
+
+def get_person_or_404(user_id: int):
+    """An account the signed-in person looks after; a 404 for everyone else."""
+    from ..accounts.models import User
+
+    target = db.session.get(User, user_id)
+    if target is None or not can_manage_person(target):
+        abort(404)
+    return target
+
+
+def get_invite_or_404(invite_id: int):
+    """A pending invitation in the signed-in person's scope; a 404 for everyone else."""
+    from ..accounts.models import Invite
+
+    invite = db.session.get(Invite, invite_id)
+    if invite is None or not may_manage_people():
+        abort(404)
+    if current_user.role != "admin" and (
+        invite.network_id != current_user.network_id or invite.role == "admin"
+    ):
+        abort(404)
+    return invite
+
+
+def list_manageable_networks(user=None) -> list[Network]:
+    """The networks whose people someone looks after: all of them for an admin, by name."""
+    user = user or current_user
+    if user.role == "admin":
+        return list(db.session.scalars(sa.select(Network).order_by(Network.name)))
+    if may_manage_people(user):
+        return [db.session.get(Network, user.network_id)]
+    return []

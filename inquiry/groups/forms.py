@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..core.forms import BaseForm, clean_text
@@ -25,6 +25,32 @@ class GroupForm(BaseForm):
         validators=[Length(max=2000, message=_l("Keep this to 2,000 characters or fewer"))],
     )
     default_language = SelectField(_l("The group's usual language"), choices=[])
+    # Only an admin, who looks after every network, says which one a new group is in.
+    network = SelectField(
+        _l("Network"),
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired(_l("Choose the network the group is in"))],
+    )
+
+
+class NetworkForm(BaseForm):
+    name = StringField(
+        _l("Name of the network"),
+        description=_l("The organisation and its partners, as members and staff know it."),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Enter the name of the network")),
+            Length(max=200, message=_l("The name must be 200 characters or fewer")),
+        ],
+    )
+    requires_two_step = BooleanField(
+        _l("Everyone who signs in to this network's groups uses a second step"),
+        description=_l(
+            "A code from an app on their phone after their password. Staff without one are "
+            "asked to set it up at their next sign-in."
+        ),
+    )
 
 
 def _short(value):

@@ -48,6 +48,46 @@ def update_group(user, group: Group, name: str, description: str, language: str)
     db.session.flush()
 
 
+class NetworkError(ValueError):
+    """A plain-words reason a network cannot be saved."""
+
+
+def _network_name_taken(name: str, except_id: int | None = None) -> bool:
+    query = sa.select(Network.id).where(sa.func.lower(Network.name) == name.lower())
+    if except_id is not None:
+        query = query.where(Network.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def create_network(user_id: int | None, name: str, requires_two_step: bool = False) -> Network:
+    """A new network (the threshold k starts at the default)."""
+    if _network_name_taken(name):
+        raise NetworkError(_l("There is already a network with that name"))
+    network = Network(name=name, requires_two_step=requires_two_step)
+    db.session.add(network)
+    db.session.flush()
+    audit.record("created", network, user_id, "second step required" if requires_two_step else "")
+    return network
+
+
+def update_network(user_id: int, network: Network, name: str, requires_two_step: bool) -> bool:
+    """Rename a network or change whether it requires a second step; False when nothing
+    changed."""
+    if _network_name_taken(name, network.id):
+        raise NetworkError(_l("There is already a network with that name"))
+    changes = []
+    if name != network.name:
+        changes.append(f"renamed from {network.name}")
+    if requires_two_step != network.requires_two_step:
+        changes.append("second step " + ("required" if requires_two_step else "not required"))
+    if not changes:
+        return False
+    network.name, network.requires_two_step = name, requires_two_step
+    audit.record("edited", network, user_id, "; ".join(changes))
+    db.session.flush()
+    return True
+
+
 class ThresholdError(ValueError):
     """A threshold outside the range the small-numbers rule allows."""
 

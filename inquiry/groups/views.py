@@ -16,11 +16,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from ..core.access import get_group_or_404, get_network_for_admin_or_404, list_visible_groups
+from ..core.access import (
+    admin_or_404,
+    get_group_or_404,
+    get_network_for_admin_or_404,
+    list_visible_groups,
+)
 from ..cycles.queries import count_responses_by_cycle
 from ..extensions import db
 from . import services
-from .forms import GroupForm, ThresholdForm
+from .forms import GroupForm, NetworkForm, ThresholdForm
 from .queries import list_networks
 
 bp = Blueprint("groups", __name__)
@@ -37,19 +42,31 @@ def home():
     )
 
 
-def _form(group=None) -> GroupForm:
+def _form(group=None, networks=None) -> GroupForm:
     form = GroupForm(obj=group)
     form.default_language.choices = [
         SelectChoice(code, code) for code in current_app.config["LANGUAGES"]
     ]
+    if networks:
+        form.network.choices = [SelectChoice(str(n.id), n.name) for n in networks]
+        if not form.is_submitted() and current_user.network_id:
+            form.network.data = str(current_user.network_id)
+    else:
+        del form.network
     return form
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
 @login_required
 def new():
+    if current_user.role == "admin":
+        # An admin looks after every network, so says which one the group is in.
+        networks = list_networks()
+        if not networks:
+            return render_template("groups/no_network.html")
+        return _group_page(None, networks)
     if current_user.network_id is None:
-        abort(404)  # an admin without a network creates groups with the command line
+        abort(404)
     return _group_page(None)
 
 
@@ -59,20 +76,26 @@ def edit(group_id: int):
     return _group_page(get_group_or_404(group_id))
 
 
-def _group_page(group):
+def _group_page(group, networks=None):
     """Adding a group (group is None) and changing one share a form and a page."""
-    form = _form(group)
+    form = _form(group, networks)
     if form.validate_on_submit():
         details = (form.name.data, form.description.data or "", form.default_language.data)
+        network_id = current_user.network_id
+        if networks:
+            network_id = next((n.id for n in networks if str(n.id) == form.network.data), None)
         try:
+            if network_id is None and group is None:
+                raise services.GroupError(_("Choose the network the group is in"))
             if group is None:
-                group = services.create_group(current_user, current_user.network_id, *details)
+                group = services.create_group(current_user, network_id, *details)
                 message = _("Group created.")
             else:
                 services.update_group(current_user, group, *details)
                 message = _("Changes saved.")
         except services.GroupError as error:
-            form.name.errors = [str(error)]
+            field = form.network if networks and network_id is None else form.name
+            field.errors = [str(error)]
         else:
             db.session.commit()
             flash(message)
@@ -100,5 +123,42 @@ def network_settings(network_id: int):
             flash(_("Nothing changed: the threshold already was %(k)d.", k=k))
         return redirect(url_for(".home", _anchor=f"network-{network.id}"))
     return render_template("groups/settings.html", form=form, network=network), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/networks/new", methods=["GET", "POST"])
+@login_required
+def new_network():
+    """An admin adds a network: an organisation whose groups share a threshold and staff."""
+    admin_or_404()
+    return _network_page(None)
+
+
+@bp.route("/networks/<int:network_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_network(network_id: int):
+    """An admin renames a network, or requires its staff to use a second step."""
+    return _network_page(get_network_for_admin_or_404(network_id))
+
+
+def _network_page(network):
+    form = NetworkForm(obj=network)
+    if form.validate_on_submit():
+        name, required = form.name.data, bool(form.requires_two_step.data)
+        try:
+            if network is None:
+                network = services.create_network(current_user.id, name, required)
+                message = _("Network added. Now add its groups and invite its coordinators.")
+            else:
+                changed = services.update_network(current_user.id, network, name, required)
+                message = _("Changes saved.") if changed else _("Nothing changed.")
+        except services.NetworkError as error:
+            form.name.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(message)
+            return redirect(url_for(".home", _anchor=f"network-{network.id}"))
+    return render_template("groups/network.html", form=form, network=network), (
         400 if form.errors else 200
     )
