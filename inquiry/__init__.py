@@ -56,6 +56,7 @@ def configure_blueprints(app: Flask) -> None:
     from .agenda.views import members as topics_bp
     from .cycles.views import bp as cycles_bp
     from .groups.views import bp as groups_bp
+    from .interchange.views import bp as interchange_bp
     from .printing.views import bp as printing_bp
     from .reports.views import bp as reports_bp
     from .responses.views import bp as responses_bp
@@ -68,6 +69,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(actions_bp, url_prefix="/workspace")
     app.register_blueprint(agenda_bp, url_prefix="/workspace")
     app.register_blueprint(printing_bp, url_prefix="/workspace")
+    app.register_blueprint(interchange_bp, url_prefix="/workspace")
     app.register_blueprint(topics_bp)
     from .core.audit_views import bp as audit_bp
 

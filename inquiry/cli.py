@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from .accounts import cli as accounts_cli
     from .cycles import cli as cycles_cli
     from .groups import cli as groups_cli
+    from .interchange import cli as interchange_cli
     from .printing import cli as printing_cli
     from .questions import cli as questions_cli
     from .reports import cli as reports_cli
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
         questions_cli,
         responses_cli,
         reports_cli,
+        interchange_cli,
         printing_cli,
         demo,
     ):

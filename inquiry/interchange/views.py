@@ -1,0 +1,187 @@
+"""XLSForm downloads and uploads, offline answers and research files in the workspace,
+through the one access rule."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..core import audit
+from ..core.access import get_cycle_or_404, may_export_answers
+from ..core.downloads import attachment
+from ..core.models import AUDIENCES
+from ..extensions import db
+from . import services
+
+bp = Blueprint("interchange", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# An upload larger than this is refused before it is read (the importers' own limits).
+UPLOAD_LIMIT = {"xlsform": 5 * 1024 * 1024, "odk": 20 * 1024 * 1024}
+
+
+@bp.route("/cycles/<int:cycle_id>/xlsform/<audience>.xlsx")
+@login_required
+def xlsform_file(cycle_id: int, audience: str):
+    """The cycle's questions as an XLSForm, for anyone who may see the cycle: it holds no
+    answers."""
+    from .xlsform import cycle_xlsform
+
+    cycle = get_cycle_or_404(cycle_id)
+    if audience not in AUDIENCES:
+        abort(404)
+    body = cycle_xlsform(cycle, audience)
+    audit.record("exported", cycle, current_user.id, f"xlsform {audience}")
+    db.session.commit()
+    return attachment(body, XLSX, f"inquiry-cycle{cycle.id}-{audience}.xlsx")
+
+
+def _uploaded(form, kind: str) -> bytes | None:
+    """The file's bytes once the form is valid; None (with the field's error set) if not."""
+    request.max_content_length = UPLOAD_LIMIT[kind] + 64 * 1024
+    try:
+        valid = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        form.file.errors = [_("The file is too large: split it or take out what is not needed")]
+        return None
+    if not valid:
+        return None
+    return form.file.data.read()
+
+
+def _refused(form, problems: list[str]) -> None:
+    form.file.errors = [
+        _("Nothing was imported: the file has problems. Fix them and choose the file again")
+    ]
+    form.problems = problems
+
+
+@bp.route("/cycles/<int:cycle_id>/xlsform", methods=["GET", "POST"])
+@login_required
+def xlsform_import(cycle_id: int):
+    from .forms import XlsformForm
+
+    cycle = get_cycle_or_404(cycle_id)
+    refusal = services.question_set_refusal(cycle)
+    form = XlsformForm()
+    form.problems = []
+    notes: list[str] = []
+    if request.method == "POST":
+        if refusal:
+            abort(409)
+        data = _uploaded(form, "xlsform")
+        if data is not None:
+            result = services.import_question_set(
+                cycle, form.audience.data, data, current_app.config["LANGUAGES"]
+            )
+            notes = result.notes
+            if result.problems:
+                db.session.rollback()
+                _refused(form, result.problems)
+            else:
+                audit.record(
+                    "edited", cycle, current_user.id, f"questions from xlsform {form.audience.data}"
+                )
+                db.session.commit()
+                for note in notes:
+                    flash(note)
+                flash(
+                    _(
+                        "Imported %(count)d questions: %(new)d of them new questions of the "
+                        "group's own.",
+                        count=result.added + result.kept,
+                        new=result.added,
+                    )
+                )
+                return redirect(url_for("cycles.own_questions", cycle_id=cycle.id))
+    return render_template(
+        "interchange/xlsform_import.html", cycle=cycle, form=form, refusal=refusal, notes=notes
+    ), 400 if form.errors else 200
+
+
+@bp.route("/cycles/<int:cycle_id>/odk", methods=["GET", "POST"])
+@login_required
+def odk_import(cycle_id: int):
+    from sqlalchemy.exc import IntegrityError
+
+    from .forms import OdkAnswersForm
+
+    cycle = get_cycle_or_404(cycle_id)
+    refusal = services.answers_refusal(cycle)
+    form = OdkAnswersForm()
+    form.problems = []
+    if request.method == "POST":
+        if refusal:
+            abort(409)
+        data = _uploaded(form, "odk")
+        if data is not None:
+            try:
+                result = services.import_odk_answers(cycle, data)
+                if not result.problems:
+                    audit.record(
+                        "edited", cycle, current_user.id, f"{result.added} answers from odk"
+                    )
+                    db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                busy = _("Some of these submissions were imported at the same time. Try again.")
+                result = services.ImportResult([busy])
+            if result.problems:
+                db.session.rollback()
+                _refused(form, result.problems)
+            else:
+                message = _(
+                    "Imported %(count)d answers from ODK or KoboToolbox.", count=result.added
+                )
+                if result.skipped:
+                    message += " " + _(
+                        "%(count)d in the file had been imported before and were left as they "
+                        "were.",
+                        count=result.skipped,
+                    )
+                flash(message)
+                return redirect(url_for("cycles.show", cycle_id=cycle.id))
+    return render_template(
+        "interchange/odk_import.html", cycle=cycle, form=form, refusal=refusal
+    ), 400 if form.errors else 200
+
+
+RESEARCH_FILES = {
+    "sav": "application/x-spss-sav",
+    "dta": "application/x-stata-dta",
+    "csv": "text/csv",
+}
+
+
+@bp.route("/cycles/<int:cycle_id>/research/answers.<fmt>")
+@login_required
+def research_file(cycle_id: int, fmt: str):
+    """One row per person for research, under the small-numbers rule: coordinators and admins,
+    closed cycles only (a 404 for everyone else, as outside any scope)."""
+    from .research import dta_bytes, file_label, research_table, sav_bytes, wide_csv
+
+    cycle = get_cycle_or_404(cycle_id)
+    if fmt not in RESEARCH_FILES or not may_export_answers(current_user, cycle):
+        abort(404)
+    table = research_table(cycle)
+    if fmt == "sav":
+        body = sav_bytes(table, file_label(cycle))
+    elif fmt == "dta":
+        body = dta_bytes(table, file_label(cycle))
+    else:
+        body = wide_csv(table)
+    audit.record("exported", cycle, current_user.id, f"answers {fmt} for research, one row each")
+    db.session.commit()
+    return attachment(body, RESEARCH_FILES[fmt], f"answers-{cycle.id}-wide.{fmt}")
+
+
+@bp.route("/cycles/<int:cycle_id>/research/codebook.csv")
+@login_required
+def research_codebook(cycle_id: int):
+    """What each column of the wide files means: no answers, so for anyone who sees the cycle."""
+    from .research import questions_table, wide_codebook_csv
+
+    cycle = get_cycle_or_404(cycle_id)
+    body = wide_codebook_csv(questions_table(cycle))
+    return attachment(body, "text/csv", f"codebook-{cycle.id}-wide.csv")
