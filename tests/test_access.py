@@ -25,6 +25,11 @@ PAGES = [
     "/workspace/groups/{group}/cycles/new",
     "/workspace/cycles/{id}/agenda",
     "/workspace/cycles/{id}/quotes",
+    "/workspace/cycles/{id}/xlsform/member.xlsx",
+    "/workspace/cycles/{id}/xlsform/peer_worker.xlsx",
+    "/workspace/cycles/{id}/xlsform",
+    "/workspace/cycles/{id}/odk",
+    "/workspace/cycles/{id}/research/codebook.csv",
 ]
 # Pages of a closed cycle (actions are agreed after the meeting that discussed it).
 CLOSED_PAGES = ["/workspace/cycles/{closed}/actions"]
@@ -38,6 +43,8 @@ POSTS = [
     "/workspace/cycles/{id}/quotes",
     "/workspace/actions/{action}/review",
     "/workspace/agenda/{topic}/remove",
+    "/workspace/cycles/{id}/xlsform",
+    "/workspace/cycles/{id}/odk",
 ]
 
 
@@ -141,9 +148,16 @@ def test_answers_for_research_only_for_coordinators_and_admins_of_closed_cycles(
         assert still_open.status_code == 404, (role, group)
         if expected == 200:
             assert closed.headers["Content-Type"].startswith("text/csv")
+        # The same rule for one row per person (SPSS, Stata, CSV for R).
+        for kind in ("sav", "dta", "csv"):
+            url = f"/workspace/cycles/{{}}/research/answers.{kind}"
+            assert client.get(url.format(closed_id)).status_code == expected, (role, group, kind)
+            assert client.get(url.format(open_id)).status_code == 404, (role, group, kind)
         # The cycle's page links to the file only for those it is for.
         page = client.get(f"/workspace/cycles/{closed_id}").get_data(as_text=True)
         assert (f"/workspace/cycles/{closed_id}/answers.csv" in page) == (expected == 200)
+        research = f"/workspace/cycles/{closed_id}/research/answers.sav"
+        assert (research in page) == (expected == 200)
 
 
 @pytest.mark.parametrize(

@@ -226,9 +226,9 @@ def _row(number, header, cells, columns, questions):
     for index, column in columns.items():
         value = cells[index].strip()
         if column in _INSTANCE_COLUMNS:
-            instance = instance or value
+            instance = instance or _bare(value)
         elif column == _UUID_COLUMN:
-            uuid_cell = uuid_cell or value
+            uuid_cell = uuid_cell or _bare(value)
         elif column in _DATE_COLUMNS:
             found = _ISO_DATE.match(value)
             if found and submitted_on is None:
