@@ -179,21 +179,41 @@ def _code_for_the_room(cycle_id: int) -> dict:
 @bp.route("/cycles/<int:cycle_id>/poster.pdf")
 @login_required
 def poster(cycle_id: int):
+    from flask_babel import force_locale
+
     from ..printing.views import pdf_response
     from ..reports.render import stylesheet_path
     from .poster import qr_data_uri
 
     room = _code_for_the_room(cycle_id)
     cycle, audience = room["cycle"], room["audience"]
-    html = render_template(
-        "cycles/poster.html",
-        **room,
-        qr=qr_data_uri(room["link"]),
-        home=url_for("reflect.home", _external=True),
-        stylesheet=stylesheet_path().as_uri(),
+    language = _print_language(cycle)
+    with force_locale(language):
+        html = render_template(
+            "cycles/poster.html",
+            **room,
+            qr=qr_data_uri(room["link"]),
+            home=url_for("reflect.home", _external=True),
+            stylesheet=stylesheet_path().as_uri(),
+        )
+    audit.record("printed", cycle, current_user.id, f"poster {audience} {language}")
+    return pdf_response(
+        html, _print_name(cycle, f"poster-{cycle.id}-{audience}", language), cycle_id=cycle.id
     )
-    audit.record("printed", cycle, current_user.id, f"poster {audience}")
-    return pdf_response(html, f"poster-{cycle.id}-{audience}.pdf", cycle_id=cycle.id)
+
+
+def _print_language(cycle) -> str:
+    """What to print in: ?lang= (any language Inquiry speaks, for a group whose members read
+    more than one), else the group's own language."""
+    language = request.args.get("lang") or cycle.group.default_language
+    if language not in current_app.config["LANGUAGES"]:
+        abort(404)
+    return language
+
+
+def _print_name(cycle, stem: str, language: str) -> str:
+    """The file name: the group's own language needs no tag, any other is named."""
+    return f"{stem}.pdf" if language == cycle.group.default_language else f"{stem}-{language}.pdf"
 
 
 def _paper_questions(cycle, audience):
@@ -256,6 +276,8 @@ def paper_entry(cycle_id: int, audience: str):
 @bp.route("/cycles/<int:cycle_id>/paper/<audience>.pdf")
 @login_required
 def paper_pdf(cycle_id: int, audience: str):
+    """The questionnaire on paper, in any language (?lang=) and in large print
+    (?variant=large-print)."""
     from flask_babel import force_locale
 
     from ..printing.views import pdf_response
@@ -263,18 +285,61 @@ def paper_pdf(cycle_id: int, audience: str):
 
     cycle = get_cycle_or_404(cycle_id)
     questions = _paper_questions(cycle, audience)
-    language = cycle.group.default_language
+    language = _print_language(cycle)
+    variant = request.args.get("variant", "")
+    if variant not in ("", "large-print"):
+        abort(404)
     with force_locale(language):
         html = render_template(
             "cycles/paper.html",
             cycle=cycle,
             audience=audience,
-            questions=questions,
-            language=language,
+            sections=_paper_sections(questions, language),
+            likert=_paper_likert(),
+            code_parts=_code_parts(),
+            large_print=variant == "large-print",
             stylesheet=stylesheet_path().as_uri(),
         )
-    audit.record("printed", cycle, current_user.id, f"paper {audience}")
-    return pdf_response(html, f"paper-{cycle.id}-{audience}.pdf", cycle_id=cycle.id)
+    audit.record("printed", cycle, current_user.id, f"paper {audience} {variant} {language}")
+    stem = f"paper-{cycle.id}-{audience}{'-' + variant if variant else ''}"
+    return pdf_response(html, _print_name(cycle, stem, language), cycle_id=cycle.id)
+
+
+def _paper_sections(questions, language: str) -> list[tuple[str, list[dict]]]:
+    """The questions under their themes, in the cycle's order and numbered through (a theme
+    asked in two places is headed twice), with a choice question's options to tick."""
+    sections: list[tuple[str, list[dict]]] = []
+    for number, cq in enumerate(questions, start=1):
+        text = cq.question.text_in(language)
+        if not sections or sections[-1][0] != cq.question.theme:
+            sections.append((cq.question.theme, []))
+        labels = text.option_labels or cq.question.options or []
+        sections[-1][1].append(
+            {
+                "number": number,
+                "qtype": cq.qtype,
+                "text": text.text,
+                "options": [("", label) for label in labels],
+            }
+        )
+    return sections
+
+
+def _paper_likert() -> list[tuple[str, str]]:
+    """Each answer with the number the facilitator types in for it (0: rather not say)."""
+    from ..questions.types import LIKERT_CHOICES, PAPER_LIKERT
+
+    number = {value: key for key, value in PAPER_LIKERT.items()}
+    return [(number[c.value], str(c.label)) for c in LIKERT_CHOICES]
+
+
+def _code_parts() -> list[tuple[str, str, int]]:
+    """The self-chosen code's four parts as on the phone: label, hint, boxes to write in."""
+    from ..responses.forms import AboutForm
+
+    form = AboutForm(formdata=None, meta={"csrf": False})
+    fields = ((form.initial, 1), (form.day, 2), (form.siblings, 2), (form.town, 1))
+    return [(str(f.label.text), str(f.description or ""), boxes) for f, boxes in fields]
 
 
 @bp.route("/cycles/<int:cycle_id>/questions", methods=["GET", "POST"])
@@ -320,3 +385,38 @@ def own_questions(cycle_id: int):
         questions=sorted(cycle.questions, key=lambda q: (q.audience, q.position)),
         asked_of_both={key for keys in pairs.values() for key in keys},
     ), 400 if form.errors else 200
+
+
+@bp.route("/cycles/<int:cycle_id>/kiosk", methods=["POST"])
+@login_required
+def kiosk(cycle_id: int):
+    """A one-time code (and its link and QR) that makes a tablet the group's tablet for an
+    open cycle: each person's reflection ends on a fresh start page."""
+    from ..responses.services import make_kiosk_code
+    from .poster import qr_data_uri
+
+    cycle = get_cycle_or_404(cycle_id)
+    audience = request.form.get("audience", "member")
+    if audience not in AUDIENCES:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not cycle.is_open:
+        abort(409)
+    minutes = current_app.config["KIOSK_CODE_MINUTES"]
+    made, code = make_kiosk_code(
+        cycle, audience, current_app.config["LINK_KEY"], minutes, current_user.id
+    )
+    audit.record("created", made, current_user.id, f"tablet code {audience}")
+    db.session.commit()
+    link = url_for("reflect.kiosk_link", code=code, _external=True)
+    return render_template(
+        "cycles/kiosk.html",
+        cycle=cycle,
+        audience=audience,
+        code=f"{code[:4]}-{code[4:]}",
+        link=link,
+        qr=qr_data_uri(link),
+        minutes=minutes,
+        form=ConfirmForm(),
+    )
