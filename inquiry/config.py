@@ -25,7 +25,15 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_STRATEGY = "moving-window"
+    # Wrong join codes from one address (a venue's Wi-Fi is one address for the whole room).
+    # Right codes are never counted. Past JOIN_RATE_LIMIT a wrong code is told to wait, while
+    # a right one still gets in; past JOIN_GUESS_LIMIT only codes that have already worked
+    # from that address (the room's own code, for JOIN_KNOWN_DAYS) are looked up at all.
     JOIN_RATE_LIMIT = "10 per minute;60 per day"
+    JOIN_GUESS_LIMIT = "30 per minute;200 per day"
+    JOIN_KNOWN_DAYS = 30
+    # Wrong one-time codes for a group tablet (kiosk), per address.
+    KIOSK_RATE_LIMIT = "5 per minute;30 per day"
     WITHDRAW_RATE_LIMIT = "5 per minute;30 per day"
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
     INVITE_RATE_LIMIT = "10 per minute;50 per hour"
@@ -34,6 +42,11 @@ class Defaults:
     # How long a half-finished reflection waits on the server for its member.
     DRAFT_DAYS = 14
     RESUME_COOKIE = "inquiry_resume"
+    # A draft untouched this long is offered "Not you? Start fresh" (a phone passed on).
+    RESUME_IDLE_MINUTES = 20
+    # A group tablet (kiosk): its one-time code works for this long, the tablet mode for a day.
+    KIOSK_CODE_MINUTES = 30
+    KIOSK_HOURS = 8
     # SQLite durability: FULL keeps every acknowledged answer through a power cut.
     SQLITE_SYNCHRONOUS = "FULL"
     PREFERRED_URL_SCHEME = "http"

@@ -28,7 +28,7 @@ def start(client, code: str, sharing: str | None = None):
 def answer_page(client, number: int, answers: dict[str, str], go: str | None = None):
     """Fill in some fields on step `number` (keeping what is already there) and continue."""
     page = check_page(client.get(f"/reflect/{number}"))
-    data = form_fields(page)
+    data = form_fields(page, f"/reflect/{number}")  # not "Not you? Start fresh", when offered
     data.update(answers)
     if go:
         data["go"] = go
@@ -46,3 +46,13 @@ def send(client):
     total = step_count(client)
     page = check_page(client.get(f"/reflect/{total}"))
     return client.post("/reflect/send", data=form_fields(page, "/reflect/send"))
+
+
+def has_start_fresh(page) -> bool:
+    """Whether the page offers "Not you? Start fresh" (a form of its own)."""
+    return page.find("form", action="/reflect/fresh") is not None
+
+
+def start_fresh(client, page):
+    """Press "Not you? Start fresh" on a page; returns the POST response."""
+    return client.post("/reflect/fresh", data=form_fields(page, "/reflect/fresh"))

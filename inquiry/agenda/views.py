@@ -21,7 +21,7 @@ from wtforms import SelectChoice
 
 from ..core.access import get_cycle_or_404, get_in_cycle_or_404
 from ..core.codes import keyed_digest
-from ..core.cookies import set_member_cookie
+from ..core.cookies import VOTER_COOKIE, set_member_cookie
 from ..core.forms import BaseForm
 from ..cycles.queries import get_cycle
 from ..extensions import csrf, db
@@ -33,8 +33,6 @@ from .queries import list_chosen_topic_ids, list_ranked_topics, list_suggestions
 bp = Blueprint("agenda", __name__)
 members = Blueprint("topics", __name__)
 csrf.exempt(members)  # member forms check their own token, like the reflection's
-
-VOTER_COOKIE = "inquiry_voter"
 
 
 @bp.route("/cycles/<int:cycle_id>/agenda", methods=["GET", "POST"])
@@ -74,14 +72,26 @@ def remove(topic_id: int):
 
 
 def _member_cycle():
-    """The open cycle a member reached with their code (this browser's join or draft)."""
+    """The open cycle a member reached with their code (this browser's join or draft), or
+    the group tablet's cycle."""
+    from ..responses.device import kiosk
     from ..responses.queries import get_live_draft
 
     joining = session.get("join")
     if joining:
         return get_cycle(joining[0])
     draft = get_live_draft(request.cookies.get(current_app.config["RESUME_COOKIE"]))
-    return draft.cycle if draft else None
+    if draft is not None:
+        return draft.cycle
+    tablet = kiosk()
+    return get_cycle(tablet.cycle_id) if tablet else None
+
+
+def _voter_token(on_tablet: bool) -> str:
+    """Who is choosing: on a phone, a long-lived cookie; on a group tablet, this person only
+    (kept in the session, which the tablet forgets after each person)."""
+    kept = session.get("voter") if on_tablet else request.cookies.get(VOTER_COOKIE)
+    return kept or secrets.token_urlsafe(32)
 
 
 @members.route("/topics", methods=["GET", "POST"])
@@ -93,7 +103,10 @@ def choose():
     topics.sort(key=lambda t: t.id)  # members see them in the shortlist's order, not ranked
     if not topics:
         return redirect(url_for("reflect.start"))
-    token = request.cookies.get(VOTER_COOKIE) or secrets.token_urlsafe(32)
+    from ..responses.device import kiosk
+
+    on_tablet = kiosk() is not None
+    token = _voter_token(on_tablet)
     voter = keyed_digest(current_app.config["LINK_KEY"], "voter|" + token)
     form = ChooseForm()
     form.topics.choices = [SelectChoice(str(t.id), t.title) for t in topics]
@@ -107,7 +120,10 @@ def choose():
         else:
             db.session.commit()
             response = redirect(url_for(".choose", saved=1))
-            set_member_cookie(response, VOTER_COOKIE, token, days=90)
+            if on_tablet:
+                session["voter"] = token
+            else:
+                set_member_cookie(response, VOTER_COOKIE, token, days=90)
             return response
     return render_template(
         "agenda/choose.html",

@@ -216,3 +216,17 @@ class SharingForm(BaseForm):
     def chosen(self) -> bool:
         """True when they chose to share openly."""
         return self.shares_openly.data == SHARE_OPENLY
+
+
+class KioskForm(BaseForm):
+    """The one-time code a facilitator gives to make this device the group's tablet."""
+
+    code = StringField(
+        _l("Tablet code"),
+        description=_l("It has 8 letters and numbers, for example KM4T-XR7C"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Enter the tablet code")),
+            Length(max=20, message=_l("Enter the 8 letters and numbers of the tablet code")),
+        ],
+    )

@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..core.codes import keyed_digest, normalise, random_code
 from ..core.models import utcnow
 from ..cycles.models import Cycle, CycleQuestion
 from ..extensions import db
 from ..questions.models import Question
 from ..questions.types import QUESTION_TYPES, get_type
 from .linking import receipt_code, receipt_digest
-from .models import Answer, Draft, LinkKey, Response
+from .models import Answer, Draft, KioskCode, LinkKey, Response
 from .queries import is_stored, token_digest
 
 
@@ -54,8 +55,9 @@ def set_draft_sharing(draft: Draft, shares_openly: bool) -> None:
     db.session.flush()
 
 
-def save_answers(draft: Draft, values: dict[str, str | None]) -> None:
-    """Store one page's answers in the draft; a skipped question clears its old answer."""
+def save_answers(draft: Draft, values: dict[str, str | None], reached: int | None = None) -> None:
+    """Store one page's answers in the draft; a skipped question clears its old answer.
+    `reached` is the step the member goes on to, kept (the furthest) for "Carry on"."""
     answers = dict(draft.answers or {})
     for key, value in values.items():
         if value in (None, ""):
@@ -63,14 +65,33 @@ def save_answers(draft: Draft, values: dict[str, str | None]) -> None:
         else:
             answers[key] = value
     draft.answers = answers
+    _reach(draft, reached)
     draft.updated_at = utcnow()
     db.session.flush()
 
 
-def save_about(draft: Draft, may_quote: bool | None, link_digests: list[str] | None) -> None:
+def save_about(
+    draft: Draft,
+    may_quote: bool | None,
+    link_digests: list[str] | None,
+    reached: int | None = None,
+) -> None:
     draft.may_quote = may_quote
     draft.link_digests = link_digests
+    _reach(draft, reached)
     draft.updated_at = utcnow()
+    db.session.flush()
+
+
+def _reach(draft: Draft, step: int | None) -> None:
+    # The furthest step: going back to change a page does not lose the place.
+    if step is not None and step > (draft.reached_step or 1):
+        draft.reached_step = step
+
+
+def discard_draft(draft: Draft) -> None:
+    """Throw a draft away unsent (someone else's answers, on a shared phone)."""
+    db.session.delete(draft)
     db.session.flush()
 
 
@@ -282,3 +303,50 @@ def _forget_pdfs(cycle_id: int) -> None:
     from ..printing.services import forget_cycle_pdfs
 
     forget_cycle_pdfs(cycle_id)
+
+
+# Group tablets (kiosk) ------------------------------------------------------------------
+
+
+def kiosk_digest(key: str, code: str) -> str:
+    return keyed_digest(key, "kiosk|" + normalise(code))
+
+
+def make_kiosk_code(
+    cycle: Cycle, audience: str, key: str, minutes: int, user_id: int | None
+) -> tuple[KioskCode, str]:
+    """A one-time code that makes a browser the group's tablet for this cycle and audience;
+    returns it with the code to show (only its keyed hash is kept)."""
+    code = random_code(8)
+    kiosk = KioskCode(
+        cycle_id=cycle.id,
+        audience=audience,
+        code_digest=kiosk_digest(key, code),
+        created_by_id=user_id,
+        expires_at=utcnow() + timedelta(minutes=minutes),
+    )
+    db.session.add(kiosk)
+    db.session.flush()
+    return kiosk, code
+
+
+def use_kiosk_code(key: str, typed: str) -> KioskCode | None:
+    """Use up a one-time tablet code; None when it is wrong, used, expired or its cycle is not
+    open. Two browsers racing for one code: only one update finds it unused."""
+    digest = kiosk_digest(key, typed)
+    now = utcnow()
+    used = db.session.execute(
+        sa.update(KioskCode)
+        .where(
+            KioskCode.code_digest == digest,
+            KioskCode.used_at.is_(None),
+            KioskCode.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not used.rowcount:
+        return None
+    kiosk = db.session.scalar(sa.select(KioskCode).filter_by(code_digest=digest))
+    cycle = db.session.get(Cycle, kiosk.cycle_id)
+    return kiosk if cycle is not None and cycle.is_open else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -22,16 +23,16 @@ from ..agenda.queries import list_ranked_topics
 from ..core.cookies import set_member_cookie
 from ..core.errors import unavailable
 from ..core.forms import BaseForm
-from ..cycles.queries import find_join_code, get_cycle, list_cycle_questions
+from ..core.models import utcnow
+from ..cycles.queries import get_cycle, list_cycle_questions
 from ..extensions import csrf, db, limiter
 from ..i18n import current_language
 from ..questions.types import PREFER_NOT_TO_SAY, answer_label
-from . import services
+from . import device, services
 from .forms import (
     SHARE_OPENLY,
     STAY_ANONYMOUS,
     AboutForm,
-    JoinForm,
     SharingForm,
     SubmitForm,
     WithdrawForm,
@@ -58,17 +59,17 @@ def _refused(response) -> bool:
     return response.status_code in (400, 404)
 
 
-def _join_limit() -> str:
-    return current_app.config["JOIN_RATE_LIMIT"]
-
-
 def _withdraw_limit() -> str:
     return current_app.config["WITHDRAW_RATE_LIMIT"]
 
 
+def _resume_token() -> str | None:
+    return request.cookies.get(current_app.config["RESUME_COOKIE"])
+
+
 def _current_draft():
     """The member's draft and its page plan, or (None, None) when there is nothing to resume."""
-    draft = get_live_draft(request.cookies.get(current_app.config["RESUME_COOKIE"]))
+    draft = get_live_draft(_resume_token())
     if draft is None:
         return None, None
     g.language = draft.language
@@ -93,47 +94,6 @@ def _status(form: BaseForm) -> int:
     return 400 if form.errors else 200
 
 
-# Joining --------------------------------------------------------------------------------
-
-
-def _join(typed: str):
-    join_code = find_join_code(typed)
-    if join_code is None or not join_code.cycle.is_open:
-        return None
-    session["join"] = [join_code.cycle_id, join_code.audience]
-    return redirect(url_for(".start"))
-
-
-def _unknown_code(form: JoinForm):
-    form.code.errors = [
-        _("We could not find an open reflection with that code. Check the code and try again.")
-    ]
-    return render_template("responses/home.html", form=form), 404
-
-
-# One budget of wrong codes per address, whether typed or opened as a link.
-# (The home page itself stays readable: only typed codes count there.)
-_typed_codes = limiter.shared_limit(
-    _join_limit, scope="join", deduct_when=_refused, methods=["POST"]
-)
-_linked_codes = limiter.shared_limit(_join_limit, scope="join", deduct_when=_refused)
-
-
-@bp.route("/", methods=["GET", "POST"])
-@_typed_codes
-def home():
-    form = JoinForm()
-    if form.validate_on_submit():
-        return _join(form.code.data) or _unknown_code(form)
-    return render_template("responses/home.html", form=form), _status(form)
-
-
-@bp.route("/j/<code>")
-@_linked_codes
-def join(code: str):
-    return _join(code) or _unknown_code(JoinForm(formdata=None))
-
-
 # The reflection -------------------------------------------------------------------------
 
 
@@ -141,21 +101,35 @@ def _lost():
     return render_template("responses/lost.html"), 410
 
 
-def _closed():
-    return render_template("responses/closed.html"), 410
+def _closed(cycle=None):
+    """The reflection has closed; with its cycle when reached by its code."""
+    return render_template("responses/closed.html", cycle=cycle), 410
+
+
+def _no_draft():
+    """No draft on this device: on a group tablet, a fresh start; just after sending, the
+    confirmation (the browser's Back button); otherwise, say the answers are not here."""
+    if device.kiosk() is not None:
+        return redirect(url_for(".start"))
+    if device.just_sent() is not None:
+        return redirect(url_for(".done"))
+    return _lost()
 
 
 @bp.route("/reflect", methods=["GET", "POST"])
 def start():
-    draft = get_live_draft(request.cookies.get(current_app.config["RESUME_COOKIE"]))
+    draft = get_live_draft(_resume_token())
     if draft is not None:
         g.language = draft.language
-    joining = session.get("join")
-    if joining and (draft is None or [draft.cycle_id, draft.audience] != joining):
+    kiosk = device.kiosk()
+    joined = session.get("join")
+    if joined and (draft is None or [draft.cycle_id, draft.audience] != joined):
         draft = None
-        cycle, audience = get_cycle(joining[0]), joining[1]
+        cycle, audience = get_cycle(joined[0]), joined[1]
     elif draft is not None:
         cycle, audience = draft.cycle, draft.audience
+    elif kiosk is not None:
+        cycle, audience = get_cycle(kiosk.cycle_id), kiosk.audience
     else:
         return redirect(url_for(".home"))
     if cycle is None or not cycle.is_open:
@@ -166,6 +140,8 @@ def start():
     form = _start_form(audience, draft, k)
     actions = list_actions_to_review(cycle)
     has_topics = bool(list_ranked_topics(cycle.id))
+    # Shown once, on a group tablet, to the person who has just sent.
+    thanks = kiosk is not None and request.method == "GET" and session.pop("thanks", False)
 
     def render():
         return render_template(
@@ -178,6 +154,9 @@ def start():
             has_topics=has_topics,
             draft=draft,
             k=k,
+            kiosk=kiosk,
+            thanks=thanks,
+            someone_here=draft is not None or _traces_on_tablet(kiosk),
             action=url_for(".start", **({"from": "check"} if _from_check() else {})),
         )
 
@@ -204,13 +183,29 @@ def start():
         return failed
     token = started.get("token")
     session.pop("join", None)
-    first = plan.check_step if draft is not None and _from_check() else 1
+    device.working_on(started.get("draft") or draft)
+    if draft is None:
+        first = 1
+    elif _from_check():
+        first = plan.check_step
+    else:
+        # "Carry on" goes back to the step reached, and offers a fresh start there too.
+        first = min(max(draft.reached_step or 1, 1), plan.check_step)
+        session["resumed"] = True
     response = redirect(url_for(".step", number=first))
     if token:
-        set_member_cookie(
-            response, current_app.config["RESUME_COOKIE"], token, current_app.config["DRAFT_DAYS"]
-        )
+        # On a group tablet the draft lasts only while this person is using it.
+        days = None if kiosk is not None else current_app.config["DRAFT_DAYS"]
+        set_member_cookie(response, current_app.config["RESUME_COOKIE"], token, days)
     return response
+
+
+def _traces_on_tablet(kiosk) -> bool:
+    """On a group tablet, whether the last person left anything: topics they chose or a
+    language they picked (their draft is checked on its own)."""
+    from ..i18n import LANGUAGE_COOKIE
+
+    return kiosk is not None and bool(session.get("voter") or request.cookies.get(LANGUAGE_COOKIE))
 
 
 def _start_form(audience: str, draft, k: int) -> BaseForm:
@@ -227,18 +222,19 @@ def _start_form(audience: str, draft, k: int) -> BaseForm:
 def step(number: int):
     draft, plan = _current_draft()
     if draft is None:
-        return _lost()
+        return _no_draft()
     if not draft.cycle.is_open:
         return _closed()
     if number == plan.about_step:
         return _about(draft, plan)
     if number == plan.check_step:
-        return _check(draft, plan)
+        return _check(draft, plan, resumed=_resumed(draft))
     page = plan.page(number)
     if page is None:
         return redirect(url_for(".step", number=1))
     formdata = request.form if request.method == "POST" else None
     form = page_form(page, draft.language, formdata=formdata, answers=draft.answers)
+    resumed = _resumed(draft)
 
     def render():
         return render_template(
@@ -248,12 +244,29 @@ def step(number: int):
             plan=plan,
             number=number,
             action=_action(number),
+            resumed=resumed,
         )
 
     if request.method == "POST" and form.validate():
         values = answers_from(form, page)
-        return _save(lambda: services.save_answers(draft, values), render) or _next(number, plan)
+        reached = _target(number, plan)
+        return _save(lambda: services.save_answers(draft, values, reached), render) or _next(
+            reached
+        )
     return render(), _status(form)
+
+
+def _resumed(draft) -> bool:
+    """Whether to offer "Not you? Start fresh": always on a group tablet; on a phone, when the
+    draft was carried on, opened in a new browser session, or left untouched a while."""
+    if request.method != "GET":
+        return False
+    if device.kiosk() is not None:
+        return True
+    carried_on = session.pop("resumed", False)
+    new_here = device.working_on(draft)
+    idle = timedelta(minutes=current_app.config["RESUME_IDLE_MINUTES"])
+    return carried_on or new_here or utcnow() - draft.updated_at > idle
 
 
 def _from_check() -> bool:
@@ -265,20 +278,24 @@ def _action(number: int) -> str:
     return url_for(".step", number=number, **({"from": "check"} if _from_check() else {}))
 
 
-def _next(number: int, plan):
+def _target(number: int, plan) -> int:
+    """The step a page's button leads to (0 is the start page)."""
     if request.form.get("go") == "back":
-        target = url_for(".start") if number == 1 else url_for(".step", number=number - 1)
-    elif _from_check():
-        target = url_for(".step", number=plan.check_step)
-    else:
-        target = url_for(".step", number=number + 1)
-    return redirect(target)
+        return number - 1
+    if _from_check():
+        return plan.check_step
+    return number + 1
+
+
+def _next(target: int):
+    return redirect(url_for(".step", number=target) if target else url_for(".start"))
 
 
 def _about(draft, plan):
     data = {"may_quote": {True: "yes", False: "no"}.get(draft.may_quote)}
     form = AboutForm(data=data) if request.method == "GET" else AboutForm()
     number = plan.about_step
+    resumed = _resumed(draft)
 
     def render():
         return render_template(
@@ -288,6 +305,7 @@ def _about(draft, plan):
             number=number,
             draft=draft,
             action=_action(number),
+            resumed=resumed,
         )
 
     if request.method == "POST" and form.validate():
@@ -298,13 +316,16 @@ def _about(draft, plan):
         if request.form.get("forget_code"):
             digests = None
         may_quote = {"yes": True, "no": False}.get(form.may_quote.data)
-        return _save(lambda: services.save_about(draft, may_quote, digests), render) or _next(
-            number, plan
-        )
+        reached = _target(number, plan)
+        return _save(
+            lambda: services.save_about(draft, may_quote, digests, reached), render
+        ) or _next(reached)
     return render(), _status(form)
 
 
-def _check(draft, plan, form: SubmitForm | None = None, status: int = 200):
+def _check(
+    draft, plan, form: SubmitForm | None = None, status: int = 200, *, resumed: bool = False
+):
     form = form or SubmitForm(formdata=None, submission_token=draft.submission_token)
     return render_template(
         "responses/check.html",
@@ -313,12 +334,22 @@ def _check(draft, plan, form: SubmitForm | None = None, status: int = 200):
         number=plan.check_step,
         draft=draft,
         answers=draft.answers or {},
+        resumed=resumed,
+        kiosk=device.kiosk(),
     ), status
 
 
 def _confirm(submission_token: str):
+    if device.kiosk() is not None:
+        # A group tablet: straight back to a fresh start page for the next person, keeping
+        # nothing of this one (no receipt to find, no language, no topics).
+        response = redirect(url_for(".start"))
+        device.forget_person(response)
+        session["thanks"] = True
+        return response
     receipt = receipt_code(current_app.config["LINK_KEY"], submission_token)
     session["receipt"] = [receipt, int(time.time())]
+    device.note_sent()
     response = redirect(url_for(".done"))
     response.delete_cookie(current_app.config["RESUME_COOKIE"])
     return response
@@ -330,17 +361,13 @@ def send():
     if not form.validate():
         draft, plan = _current_draft()
         if draft is None:
-            return _lost()
+            return _no_draft()
         form.submission_token.data = draft.submission_token
         return _check(draft, plan, form, 400)
     # The hot path: no page to draw, so no question texts and no form objects to load.
     token = form.submission_token.data
     try:
-        result = services.send_draft(
-            request.cookies.get(current_app.config["RESUME_COOKIE"]),
-            token,
-            current_app.config["LINK_KEY"],
-        )
+        result = services.send_draft(_resume_token(), token, current_app.config["LINK_KEY"])
         db.session.commit()
     except SQLAlchemyError as error:
         db.session.rollback()
@@ -350,10 +377,10 @@ def send():
         current_app.logger.error("could not send a reflection: %s", type(error).__name__)
         draft, plan = _current_draft()
         if draft is None:
-            return _lost()
+            return _no_draft()
         return unavailable(lambda: _check(draft, plan)[0])
     if result is services.SendResult.NOT_FOUND:
-        return _lost()
+        return _no_draft()
     if result is services.SendResult.CLOSED:
         return _closed()
     return _confirm(token)
@@ -361,11 +388,19 @@ def send():
 
 @bp.route("/reflect/done")
 def done():
-    receipt, shown_at = session.get("receipt") or (None, 0)
-    if receipt is None or time.time() - shown_at > RECEIPT_SHOWN_FOR:
+    # The receipt is shown once: the next person on this phone cannot open it again.
+    receipt, shown_at = session.pop("receipt", None) or (None, 0)
+    if receipt is not None and time.time() - shown_at > RECEIPT_SHOWN_FOR:
+        receipt = None
+    if device.kiosk() is not None:
+        return redirect(url_for(".start"))  # a group tablet shows no receipt
+    if receipt is None and device.just_sent() is None:
         return redirect(url_for(".home"))
     return render_template(
-        "responses/done.html", receipt=format_receipt(receipt), sent=_who_sees(receipt)
+        "responses/done.html",
+        receipt=format_receipt(receipt) if receipt else None,
+        sent=_who_sees(receipt) if receipt else None,
+        form=BaseForm(),
     )
 
 
@@ -418,3 +453,7 @@ def withdraw():
             )
             return failed or render_template("responses/withdrawn.html")
     return render_template("responses/withdraw.html", form=form), status
+
+
+# Their routes are on bp too.
+from . import device_views, join_views  # noqa: E402, F401

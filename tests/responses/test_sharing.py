@@ -151,7 +151,8 @@ def test_a_peer_worker_carrying_on_sees_their_choice_and_may_change_it(app, clie
     assert page.find("button").get_text() == "Carry on"
     assert _checked(page) == "open"
     changed = client.post("/reflect", data={**form_fields(page), "shares_openly": "anonymous"})
-    assert changed.headers["Location"].endswith("/reflect/1")
+    # Carrying on goes back to the step reached: step 1 was answered.
+    assert changed.headers["Location"].endswith("/reflect/2")
     with app.app_context():
         [draft] = _drafts()  # the same draft, not a new one
         assert draft.shares_openly is False
