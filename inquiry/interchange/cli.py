@@ -26,12 +26,14 @@ def _write(output: str, data: bytes | str) -> None:
     click.echo(f"Wrote {output}", err=True)
 
 
-def _fail(problems: list[str], notes: list[str] = ()) -> None:
+def _fail(problems: list[str], notes: list[str] = (), *, fixable: bool = True) -> None:
     db.session.rollback()
     for line in [*notes, *problems[:200]]:
         click.echo(line, err=True)
     if len(problems) > 200:
         click.echo(f"... and {len(problems) - 200} more problems.", err=True)
+    if not fixable:
+        raise click.ClickException("Nothing was imported.")
     raise click.ClickException("Nothing was imported. Fix what is listed above and try again.")
 
 
@@ -94,7 +96,8 @@ def import_odk_command(cycle_id: int, file: str) -> None:
             "time. Try again."
         ) from error
     if result.problems:
-        _fail(result.problems)
+        # A file whose every submission is already here has nothing to fix.
+        _fail(result.problems, fixable=not result.skipped)
     skipped = f"; {result.skipped} imported before were left as they were" if result.skipped else ""
     click.echo(f"Imported {result.added} submissions for {result.audience}{skipped}.")
 

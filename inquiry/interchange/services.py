@@ -21,7 +21,8 @@ from ..questions.models import Question, QuestionText
 from ..responses.models import Response
 from ..responses.services import record_response
 from .odk import read_submissions
-from .xlsform import FALLBACK, FormQuestion, read_xlsform
+from .xlsform import FALLBACK
+from .xlsform_read import FormQuestion, read_xlsform
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from inquiry.cycles.models import Cycle, CycleQuestion
 from inquiry.cycles.services import add_own_question, close_cycle, create_cycle
 from inquiry.extensions import db
 from inquiry.interchange.services import import_question_set
-from inquiry.interchange.xlsform import cycle_xlsform, read_xlsform
+from inquiry.interchange.xlsform import cycle_xlsform
+from inquiry.interchange.xlsform_read import read_xlsform
 from inquiry.questions.models import Question, QuestionText
 from inquiry.responses.services import record_response
 
