@@ -98,6 +98,7 @@ def two_step_setup():
     return render_template(
         "accounts/two_step_setup.html",
         form=form,
+        uri=uri,
         qr=two_step.qr_data_uri(uri),
         key=two_step.spaced(secret),
         required=session.get(SET_UP) or two_step.is_required(user),

@@ -19,7 +19,14 @@ NEW_PASSWORD = "copper kettle meadow softly 42"
 
 def _fits(page, width: int) -> None:
     wide = page.evaluate("document.documentElement.scrollWidth")
-    assert wide <= width, f"{page.url} is {wide}px wide on a {width}px screen"
+    if wide > width:
+        too_wide = page.evaluate(
+            """w => [...document.querySelectorAll('main *')]
+                .filter(e => e.getBoundingClientRect().right > w)
+                .map(e => e.tagName + ' ' + e.textContent.trim().slice(0, 30))""",
+            width,
+        )
+        raise AssertionError(f"{page.url} is {wide}px wide on a {width}px screen: {too_wide}")
 
 
 def _sign_in(page, email: str, password: str) -> None:
@@ -133,7 +140,56 @@ def test_an_organisation_starts_from_nothing_and_looks_after_its_people(
 
     admin.get_by_role("link", name="Audit log").click()
     log = admin.locator("table").inner_text()
-    for action in ("signed in", "reset link made", "password reset", "two step on", "deactivated"):
+    for action in (
+        "signed in",
+        "made a password reset link",
+        "reset the password",
+        "turned on the second step",
+        "deactivated",
+        "failed to sign in",
+    ):
         assert action in log, action
     for secret in (PASSWORD, NEW_PASSWORD, reset.rsplit("/", 1)[1]):
         assert secret not in log
+
+
+def test_the_people_and_account_pages_on_a_phone(app, open_page, axe_source, artifacts):
+    from ..factories import make_group, make_network, make_user
+
+    with app.app_context():
+        network = make_network(name="Northfield Mind")
+        group = make_group(network, name="Tuesday Walkers")
+        make_user("coordinator", network, email="coordinator.of.a.long.name@northfield.example")
+        sam = make_user("facilitator", network, [group], email="sam@northfield.example")
+        sam_id = sam.id
+    page = open_page(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, bypass_csp=True
+    )
+    _sign_in(page, "coordinator.of.a.long.name@northfield.example", PASSWORD)
+    page.wait_for_url("**/workspace/")
+    for path, where in (
+        ("/workspace/people", "people"),
+        (f"/workspace/people/{sam_id}", "a person's page"),
+        ("/workspace/account", "your account"),
+        ("/workspace/account/password", "change your password"),
+        ("/workspace/account/two-step", "set up a second step"),
+    ):
+        page.goto(path)
+        assert_no_axe_violations(page, axe_source, f"{where} on a phone")
+        _fits(page, 360)
+        page.screenshot(
+            path=artifacts / f"360-{path.strip('/').replace('/', '-')}.png", full_page=True
+        )
+    page.goto("/workspace/account/password")
+    page.get_by_label("Your current password").fill("not my password at all")
+    page.get_by_label("Your new password").fill(NEW_PASSWORD)
+    page.get_by_label("Type the password again").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Change my password").click()
+    expect_error_summary(page, ["Your current password is not right"])
+    assert_no_axe_violations(page, axe_source, "change your password with an error")
+    page.get_by_label("Your current password").fill(PASSWORD)
+    page.get_by_label("Your new password").fill(NEW_PASSWORD)
+    page.get_by_label("Type the password again").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Change my password").click()
+    page.wait_for_url("**/workspace/account")
+    assert page.get_by_text("Your password is changed.").is_visible()
