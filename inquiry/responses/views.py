@@ -103,6 +103,8 @@ def _lost():
 
 def _closed(cycle=None):
     """The reflection has closed; with its cycle when reached by its code."""
+    if cycle is not None:
+        g.group_language = cycle.group.default_language
     return render_template("responses/closed.html", cycle=cycle), 410
 
 
