@@ -209,7 +209,7 @@ def test_a_group_tablet_round_trip(app, cycle, open_page, axe_source, artifacts,
     check = Checks(tablet, axe_source, artifacts, javascript, "kiosk")
     tablet.goto(link)
     expect(tablet.get_by_role("heading", level=1)).to_have_text(
-        "Use this device as the group's tablet"
+        "Use this device as the group tablet"
     )
     check("use-the-code")
     tablet.get_by_role("button", name="Start tablet mode").click()
