@@ -10,9 +10,10 @@ from flask_babel import force_locale, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import text_direction
 from ..questions.bank import THEMES
-from .aggregate import PEER_TEAM, ThemeResult
-from .charts import data_uri, diverging_bars, meter
+from .aggregate import LIKERT_VALUES, MEMBER, PEER_TEAM, ItemResult
+from .charts import bar_svg, data_uri, meter
 from .summary import CycleSummary
 
 MINUS = "\u2212"
@@ -61,6 +62,27 @@ def audience_title(view: str) -> str:
     return _("Peer support workers")
 
 
+def who_answered(summary) -> str:
+    """The meeting's first line: how many of each took part, as one sentence."""
+    members = ngettext("%(num)d group member", "%(num)d group members", summary.responses["member"])
+    peers = ngettext(
+        "%(num)d peer support worker", "%(num)d peer support workers", summary.peer_workers
+    )
+    shared = summary.responses["peer_team"]
+    if shared:
+        return _(
+            "%(members)s and %(peers)s answered; %(shared)s.",
+            members=members,
+            peers=peers,
+            shared=ngettext(
+                "%(num)d shared their answers with the group",
+                "%(num)d shared their answers with the group",
+                shared,
+            ),
+        )
+    return _("%(members)s and %(peers)s answered.", members=members, peers=peers)
+
+
 def direction_label(direction: str | None) -> str:
     """A change in words: a rise or a fall only when it is bigger than chance."""
     return {
@@ -75,17 +97,40 @@ def quote_source(quote) -> str:
     return _("A peer support worker")
 
 
-def chart(result: ThemeResult) -> str:
-    rows = [
-        (f"Q{i}", None if item.suppressed else dict(item.counts))
-        for i, item in enumerate(result.items, start=1)
-    ]
-    title = f"{theme_title(result.theme)}: {audience_title(result.view)}"
-    description = _(
-        "Each bar is one question. Answers that disagree go left of the middle line, answers "
-        "that agree go right; the numbers are in the table."
+def bar(item: ItemResult) -> str:
+    """One question's answers as a bar, running the way the page reads (as the table does)."""
+    return data_uri(bar_svg(item.counts, rtl=text_direction() == "rtl"))
+
+
+def bar_alt(number: int, item: ItemResult) -> str:
+    """The bar in words, for a screen reader: the same counts as its row."""
+    labels = dict(likert_legend())
+    counts = ", ".join(f"{labels[v]} {item.counts[v]}" for v in LIKERT_VALUES)
+    return _("Q%(number)d as a bar: %(counts)s", number=number, counts=counts)
+
+
+def question_number(number: int) -> str:
+    return _("Q%(number)d", number=number)
+
+
+def member_linked(summary: CycleSummary, result):
+    """The linked change of group members in this result's theme, where it is shown: it is
+    written in the members' own theme row."""
+    if summary.linked is None or result.view != MEMBER:
+        return None
+    return next(
+        (
+            t
+            for t in summary.linked.themes
+            if t.audience == MEMBER and t.theme == result.theme and t.mean_change is not None
+        ),
+        None,
     )
-    return data_uri(diverging_bars(rows, _("Not shown: too few answers"), title, description))
+
+
+def shown_views(summary: CycleSummary) -> list[str]:
+    """The views the detail has figures for, in the summary's order."""
+    return [v for v in summary.views if summary.figures and summary.view_shown(v)]
 
 
 EASY_STATEMENTS = {
@@ -111,10 +156,12 @@ def in_ten(agree_percent: int) -> int:
     return (agree_percent + 5) // 10
 
 
-def trend(change_points: int) -> str:
-    if change_points >= 10:
+def trend(change) -> str:
+    """The change in plain words for the wall: more or fewer people agree only when the
+    change is bigger than chance (its direction), else about the same."""
+    if change.direction == "rise" and change.agree > 0:
         return _("More people agree than last time")
-    if change_points <= -10:
+    if change.direction == "fall" and change.agree < 0:
         return _("Fewer people agree than last time")
     return _("About the same as last time")
 
@@ -191,8 +238,13 @@ def init_app(app: Flask) -> None:
         audience_title=audience_title,
         quote_source=quote_source,
         direction_label=direction_label,
+        who_answered=who_answered,
         meter=meter,
-        chart=chart,
+        bar=bar,
+        bar_alt=bar_alt,
+        question_number=question_number,
+        shown_views=shown_views,
+        member_linked=member_linked,
         likert_legend=likert_legend,
         easy_statement=easy_statement,
         in_ten=in_ten,
