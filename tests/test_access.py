@@ -45,6 +45,7 @@ POSTS = [
     "/workspace/agenda/{topic}/remove",
     "/workspace/cycles/{id}/xlsform",
     "/workspace/cycles/{id}/odk",
+    "/workspace/cycles/{id}/kiosk",
 ]
 
 
