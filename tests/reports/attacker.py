@@ -11,17 +11,21 @@ line) and turns it into linear facts over unknown non-negative counts:
 - per (cycle, view) how many took part (`R`).
 
 Every identity between these that holds for any set of answers is added too: they are found
-by writing each unknown as a function of the answer patterns people can give (a person's
-answers to one theme's items) and taking the linear relations between those functions (for a
-one-item theme: Tn = sum of c, Ts = sum of v*c, Ta = c4 + c5). A figure shown rounded is
-treated as exact where the rounding leaves one possible value (a stronger attacker than the
-reader); otherwise as the interval it stands for.
+by writing each unknown as a function of the answer patterns a person can give to one theme's
+items and taking the linear relations between those functions (for a one-item theme:
+Tn = sum of c, Ts = sum of v*c, Ta = c4 + c5; for two items there are none). So is every
+inequality that always holds (Ta <= Tn, Tn <= Ts <= 5*Tn, an item's n <= Tn <= the items' n
+together, Tn <= R, ...) and what the rule itself says of a withheld figure (1 to k-1 people).
+A figure shown rounded is used as exact where the rounding leaves one possible value (a
+stronger attacker than the reader), else as the interval it stands for.
 
-A hidden quantity is a figure about a view that is null everywhere it appears. It counts as
-worked out when its vector lies in the row space of the facts (exact Gaussian elimination with
+A hidden quantity is a figure about a view that is null everywhere it appears. It is worked
+out when its vector lies in the row space of the facts (exact Gaussian elimination with
 Fraction), when a fact forces a sum of non-negative unknowns to 0, when bounds propagated
-through every fact and inequality (integers, theme scores in halves, people <= who took part)
-leave one value, or when a bounded search over a tiny remaining system does.
+through every fact (whole numbers, theme scores in halves) leave one value, or, for what
+someone said, when a search over a tiny remaining system (at most 2 free unknowns) does.
+Each finding lists the facts it came from. Not searched: several people's answer patterns
+within one theme (the unknowns stop at counts per item and the theme's totals).
 
 The second half of the file is the world the outputs come from (the tests' side): small
 networks of raw answers, and the true value of every unknown, so that the tests can check that
@@ -321,7 +325,10 @@ class Attacker:
 
     # -- facts --------------------------------------------------------------------------
 
-    def fact(self, expr: dict, lo, hi, source: str, equation=True, figure=True) -> None:
+    def fact(self, expr: dict, lo, hi, source: str, equation=True, figure=None) -> None:
+        """lo <= expr <= hi. A figure is something an output shows (by default, any equation):
+        what it is about is not hidden."""
+        figure = equation if figure is None else figure
         key = canon(expr)
         lo = None if lo is None else Fraction(lo)
         hi = None if hi is None else Fraction(hi)
@@ -426,29 +433,29 @@ class Attacker:
 
     # -- rounded figures ------------------------------------------------------------------
 
-    def mean(self, sums: dict, ns: dict, shown, grid: Fraction, n_most, source: str) -> None:
+    def mean(self, sums, ns, shown, grid: Fraction, n_most, source: str, figure=True) -> None:
         """A shown mean of sums over ns: exact where ns is shown exactly and the rounding
         leaves one multiple of `grid`; else the interval it stands for."""
         m = _q(shown)
         n = self.exact.get(canon(ns))
         if n is not None:
             lo, hi = n * (m - HALF_CENT), n * (m + HALF_CENT)
-            self.fact(sums, *_grid_range(lo, hi, grid), source)
+            self.fact(sums, *_grid_range(lo, hi, grid), source, figure=figure)
         else:
             slack = HALF_CENT * n_most
-            self.fact({**sums, **{u: -m * a for u, a in ns.items()}}, -slack, slack, source)
+            expr = {**sums, **{u: -m * a for u, a in ns.items()}}
+            self.fact(expr, -slack, slack, source, figure=figure)
 
-    def agree(self, counts: dict, ns: dict, shown, n_most, source: str) -> None:
+    def agree(self, counts: dict, ns: dict, shown, n_most, source: str, figure=True) -> None:
         pct = _q(shown)
         n = self.exact.get(canon(ns))
         if n is not None:
             lo, hi = n * (pct - HALF_POINT) / 100, n * (pct + HALF_POINT) / 100
-            self.fact(counts, *_grid_range(lo, hi, Fraction(1)), source)
+            self.fact(counts, *_grid_range(lo, hi, Fraction(1)), source, figure=figure)
         else:
             slack = HALF_POINT * n_most / 100
-            self.fact(
-                {**counts, **{u: -pct / 100 * a for u, a in ns.items()}}, -slack, slack, source
-            )
+            expr = {**counts, **{u: -pct / 100 * a for u, a in ns.items()}}
+            self.fact(expr, -slack, slack, source, figure=figure)
 
     # -- the cycle summary ----------------------------------------------------------------
 
@@ -591,11 +598,12 @@ class Attacker:
         if mean is not None:
             m = _q(mean)
             expr = {("Ts", *now): 1 / n1, ("Ts", *then): -1 / n0}
-            self.fact(expr, m - 2 * HALF_CENT, m + 2 * HALF_CENT, f"{source} change {mean}")
+            text = f"{source} change {mean}"
+            self.fact(expr, m - 2 * HALF_CENT, m + 2 * HALF_CENT, text, figure=False)
         if agree is not None:
             a = _q(agree)
             expr = {("Ta", *now): Fraction(100) / n1, ("Ta", *then): Fraction(-100) / n0}
-            self.fact(expr, a - 1, a + 1, f"{source} change {agree} points")
+            self.fact(expr, a - 1, a + 1, f"{source} change {agree} points", figure=False)
 
     def _cycle_of(self, group: str, title: str | None) -> int | None:
         return next(
@@ -738,10 +746,11 @@ class Attacker:
                 self.fact(ns, lo, hi, f"{where} n = {row['n']}", figure=False)
             if row["mean"]:
                 grid = min((self.grid[u] for u in sums), default=Fraction(1))
-                self.mean(sums, ns, row["mean"], grid, most, f"{where} mean = {row['mean']}")
+                text = f"{where} mean = {row['mean']}"
+                self.mean(sums, ns, row["mean"], grid, most, text, figure=False)
             if row["agree_percent"]:
                 text_ = f"{where} agree = {row['agree_percent']}%"
-                self.agree(agrees, ns, row["agree_percent"], most, text_)
+                self.agree(agrees, ns, row["agree_percent"], most, text_, figure=False)
 
     def read_rollup_responses(self, rounded: bool, columns: list[tuple]) -> None:
         cycles = {label: self._cycle_of(label, title) for label, title, _ in columns if title}
