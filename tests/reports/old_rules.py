@@ -20,6 +20,7 @@ from inquiry.core.csvsafe import write_csv
 
 from .attacker import QUESTIONS, Publication, RawCycle, RawNetwork, theme_of
 
+COMMIT = "e267a92"
 LIKERT_VALUES = (1, 2, 3, 4, 5)
 AGREE_FROM = 4
 AUDIENCES = ("member", "peer_worker")

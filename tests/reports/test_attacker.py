@@ -522,3 +522,69 @@ def test_the_attacker_solves_by_row_space_forced_zeros_and_bounds():
     }
     assert report.found(("count", 1, "member", "q", 3)).sources == ("x + y = 0", "z + x = 7")
     assert canon({z: 1, x: 0}) == ((z, 1),)
+
+
+def _previous_aggregate():
+    """reports/aggregate.py as it was at e267a92 (pure: it imports nothing of ours)."""
+    import subprocess
+    import sys
+    import types
+    from pathlib import Path
+
+    try:
+        text = subprocess.run(
+            ["git", "show", f"{old_rules.COMMIT}:inquiry/reports/aggregate.py"],
+            cwd=Path(__file__).resolve().parents[2],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("the previous rules' commit is not in this checkout")
+    module = types.ModuleType("previous_aggregate")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(text, "e267a92/aggregate.py", "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
+def test_old_rules_give_the_previous_figures():
+    """old_rules.py against the previous aggregate.py itself, over generated networks."""
+    before = _previous_aggregate()
+
+    def theirs(cycle, k):
+        rows = [before.ScoreRow(*row) for row in old_rules.score_rows(cycle)]
+        items = [
+            before.ItemRow(audience, key.split(".")[0], key, value, n)
+            for (audience, key), counts in old_rules.item_counts(cycle).items()
+            for value, n in counts.items()
+            if n
+        ]
+        return before.theme_results(rows, items, old_rules.layout(), k)
+
+    @settings(max_examples=40, deadline=None, database=None)
+    @given(raw=networks())
+    def run(raw):
+        for group in raw.groups:
+            for cycle in group.cycles:
+                ours = old_rules.theme_results(
+                    old_rules.score_rows(cycle),
+                    old_rules.item_counts(cycle),
+                    old_rules.layout(),
+                    raw.k,
+                )
+                for mine, old in zip(ours, theirs(cycle, raw.k), strict=True):
+                    assert (mine["audience"], mine["theme"]) == (old.audience, old.theme)
+                    assert (mine["n"], mine["mean"], mine["agree"]) == (old.n, old.mean, old.agree)
+                    assert mine["suppressed"] == old.suppressed
+                    for item, old_item in zip(mine["items"], old.items, strict=True):
+                        assert item["counts"] == dict(old_item.counts), item["key"]
+                        assert item["grouped"] == (
+                            None if old_item.grouped is None else dict(old_item.grouped)
+                        )
+                gaps = old_rules.gaps(ours)
+                assert [tuple(g.values()) for g in gaps] == [
+                    (g.theme, g.member_mean, g.peer_worker_mean, g.gap)
+                    for g in before.gaps(theirs(cycle, raw.k))
+                ]
+
+    run()
