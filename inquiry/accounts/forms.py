@@ -49,10 +49,15 @@ _CHOOSE_ROLE = _l("Choose their role")
 _CHOOSE_GROUPS = _l("Choose groups from the list")
 
 
+def _email_length(value):
+    """Never echo back more than one character past an address's limit."""
+    return value[:255] if isinstance(value, str) else value
+
+
 class InviteForm(BaseForm):
     email = EmailField(
         _l("Their email address"),
-        filters=[clean_text],
+        filters=[clean_text, _email_length],
         validators=[DataRequired(_l("Enter their email address")), Length(max=254)],
     )
     role = SelectField(_l("Their role"), choices=[], invalid_choice_message=_CHOOSE_ROLE)

@@ -34,11 +34,16 @@ class GroupForm(BaseForm):
     )
 
 
+def _name_length(value):
+    """Never echo back more than one character past the limit (enough to say it is long)."""
+    return value[:201] if isinstance(value, str) else value
+
+
 class NetworkForm(BaseForm):
     name = StringField(
         _l("Name of the network"),
         description=_l("The organisation and its partners, as members and staff know it."),
-        filters=[clean_text],
+        filters=[clean_text, _name_length],
         validators=[
             DataRequired(_l("Enter the name of the network")),
             Length(max=200, message=_l("The name must be 200 characters or fewer")),
