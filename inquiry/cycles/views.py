@@ -306,17 +306,16 @@ def paper_pdf(cycle_id: int, audience: str):
 
 
 def _paper_sections(questions, language: str) -> list[tuple[str, list[dict]]]:
-    """The questions under their themes, in the cycle's order and numbered through (a theme
-    asked in two places is headed twice), with a choice question's options to tick."""
+    """The questions under their themes, in the cycle's order (a theme asked in two places
+    is headed twice), with a choice question's options to tick."""
     sections: list[tuple[str, list[dict]]] = []
-    for number, cq in enumerate(questions, start=1):
+    for cq in questions:
         text = cq.question.text_in(language)
         if not sections or sections[-1][0] != cq.question.theme:
             sections.append((cq.question.theme, []))
         labels = text.option_labels or cq.question.options or []
         sections[-1][1].append(
             {
-                "number": number,
                 "qtype": cq.qtype,
                 "text": text.text,
                 "options": [("", label) for label in labels],

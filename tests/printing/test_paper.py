@@ -141,11 +141,22 @@ def test_the_large_print_paper(app, client, cycle_id):
 
 @pytest.mark.parametrize(
     ("audience", "query"),
-    [("member", {}), ("peer_worker", {}), ("member", {"variant": "large-print"})],
+    [
+        ("member", {}),
+        ("peer_worker", {}),
+        ("member", {"variant": "large-print"}),
+        ("peer_worker", {"variant": "large-print", "lang": "so"}),
+    ],
 )
-def test_the_closing_part_stays_with_the_last_question(app, client, cycle_id, audience, query):
-    """No sheet ends with a page of only the code and the consent: they go over with the
-    last question, and a choice question's options are a list to tick."""
+def test_the_closing_part_stays_together_with_the_last_question(
+    app, client, cycle_id, audience, query
+):
+    """No sheet ends with the consent on a page of its own: the peer support workers'
+    choice and the consent go with the last question, at 18 pt too (the code's parts come
+    first, on page 1); a choice question's options are a list."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as translate
+
     from inquiry.cycles.models import Cycle
     from inquiry.cycles.services import add_own_question
 
@@ -160,14 +171,21 @@ def test_the_closing_part_stays_with_the_last_question(app, client, cycle_id, au
         )
         db.session.commit()
     pdf = _print(app, client, cycle_id, audience, **query).data
-    last_page = pages_text(pdf)[-1]
-    assert "Which day suits you best for the group?" in " ".join(last_page.split())
-    for option in ("Monday", "Wednesday", "Saturday"):
-        assert option in last_page
-    assert "May we quote your words?" in last_page
-    assert "Yes, you may quote my words. Do not use my name." in " ".join(last_page.split())
+    pages = [" ".join(page.split()) for page in pages_text(pdf)]
+    closing = [
+        "Which day suits you best for the group?",
+        "May we quote your words?",
+        "Yes, you may quote my words. Do not use my name.",
+        "Thank you. Give this sheet back to the facilitator.",
+    ]
     if audience == "peer_worker":
-        assert "How should your answers be shown?" in last_page
+        closing.append("How should your answers be shown?")
+    with app.test_request_context(), force_locale(query.get("lang", "en_GB")):
+        closing[1:] = [translate(part) for part in closing[1:]]
+        code = translate("Your own code (you can skip this)")
+    assert all(part in pages[-1] for part in closing), pages[-1]
+    assert "Monday Wednesday Saturday" in pages[-1]
+    assert code in pages[0]
     path = Path(app.instance_path) / "paper.pdf"
     path.write_bytes(pdf)
     roles = [role for _depth, role, _marks in structure(path)]
