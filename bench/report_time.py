@@ -1,5 +1,6 @@
 """How report time grows with the number of responses, and what the PDF costs on top of
-WeasyPrint rendering the same finished HTML. Run with `make bench`; appends to RESULTS.md.
+WeasyPrint rendering the same finished HTML; then summary_pages.py (the demo's small group's
+printed summary: pages per variant). Run with `make bench`; appends to RESULTS.md.
 
 Sizes default to 50, 500, 5000 and 50000 responses (BENCH_SIZES=50,500 for a quick run).
 """
@@ -172,6 +173,10 @@ def main() -> None:
             ]
     text = "\n".join(lines) + "\n"
     record(text)
+    # The printed summary of a real small group: pages per variant and the same ratio.
+    from summary_pages import main as summary_pages
+
+    summary_pages()
 
 
 if __name__ == "__main__":
