@@ -65,7 +65,8 @@ def render_pdf_with(html: str, static_folder: str) -> bytes:
 
 
 def finish_tags(document, pdf) -> None:
-    """Give every table header its scope and make decorative images (alt="") artifacts."""
+    """Fold away the rowless tables WeasyPrint nests in real ones, give every table header
+    its scope, and make decorative images (alt="") artifacts."""
     import pydyf
 
     elements = {
