@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..core import audit
 from ..core.access import get_cycle_or_404, may_export_answers
@@ -17,7 +16,7 @@ from . import services
 
 bp = Blueprint("interchange", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# An upload larger than this is refused before it is read (the importers' own limits).
+# The importers' own limits (xlsform_read.MAX_BYTES, odk.MAX_BYTES).
 UPLOAD_LIMIT = {"xlsform": 5 * 1024 * 1024, "odk": 20 * 1024 * 1024}
 
 
@@ -38,16 +37,11 @@ def xlsform_file(cycle_id: int, audience: str):
 
 
 def _uploaded(form, kind: str) -> bytes | None:
-    """The file's bytes once the form is valid; None (with the field's error set) if not."""
-    request.max_content_length = UPLOAD_LIMIT[kind] + 64 * 1024
-    try:
-        valid = form.validate_on_submit()
-    except RequestEntityTooLarge:
-        form.file.errors = [_("The file is too large: split it or take out what is not needed")]
+    """The file's bytes once the form is valid (None if not), read no further than one byte
+    past its importer's limit, which then refuses it in plain words."""
+    if not form.validate_on_submit():
         return None
-    if not valid:
-        return None
-    return form.file.data.read()
+    return form.file.data.read(UPLOAD_LIMIT[kind] + 1)
 
 
 def _refused(form, problems: list[str]) -> None:

@@ -13,6 +13,8 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 from pyxform.xls2xform import convert
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from inquiry.cycles.models import Cycle, CycleQuestion
 from inquiry.cycles.services import add_own_question, close_cycle, create_cycle
@@ -479,3 +481,28 @@ def test_the_workspace_download_and_upload(app):
     missing = client.post(f"/workspace/cycles/{target_id}/xlsform", data=fields)
     assert missing.status_code == 400
     assert "Choose the XLSForm to import" in parse(missing).find(class_="error-summary").get_text()
+
+
+def test_a_file_too_large_is_refused_in_plain_words(app):
+    with app.app_context():
+        group = make_group()
+        cycle = create_cycle(group.id, "Winter", date(2027, 1, 4), date(2027, 1, 29))
+        db.session.commit()
+        make_user("facilitator", group.network, [group], email="big@example.org")
+        cycle_id = cycle.id
+    client = app.test_client()
+    sign_in(client, "big@example.org")
+    fields = form_fields(check_page(client.get(f"/workspace/cycles/{cycle_id}/xlsform")))
+    huge = io.BytesIO(b"0" * (6 * 1024 * 1024))
+    # Encoded in memory: the test client would spool a body this large to a temporary file.
+    upload = FileStorage(stream=huge, filename="form.xlsx", content_type="application/octet-stream")
+    boundary, body = encode_multipart(MultiDict({**fields, "file": upload}))
+    response = client.post(
+        f"/workspace/cycles/{cycle_id}/xlsform",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 400
+    page = check_page(response)
+    assert "Nothing was imported" in page.find(class_="error-summary").get_text()
+    assert "The file is larger than 5 MB." in page.get_text()
