@@ -10,8 +10,8 @@ import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-# One question's bar, in SVG units: 200 wide and 15 high, drawn as wide as its table cell.
-WIDTH, HEIGHT = 200, 15
+# One question's bar, in SVG units: 200 wide and 14 high, drawn as wide as its table cell.
+WIDTH, HEIGHT = 200, 14
 MIDDLE = WIDTH / 2
 FONT = 11
 # A digit of Atkinson Hyperlegible Next is 0.57 em wide; a little more, to be safe.
