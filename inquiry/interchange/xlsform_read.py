@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 from babel import Locale
@@ -21,6 +22,9 @@ from ..questions.types import PREFER_NOT_TO_SAY
 from .xlsform import FALLBACK, OWN_ROWS, language_column
 
 MAX_BYTES = 5 * 1024 * 1024
+# An .xlsx is a zip: a small file may unpack to gigabytes, so the unpacked size is checked
+# before anything is read (openpyxl reads XML through defusedxml, a dependency, too).
+MAX_UNPACKED = 50 * 1024 * 1024
 MAX_ROWS = 2000
 MAX_QUESTIONS = 100
 TEXT_LIMIT = 300  # as for a question added in the workspace
@@ -100,6 +104,15 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
+def _unpacked_size(data: bytes) -> int | None:
+    """How large the workbook's zip unpacks, from its directory; None if it is not a zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return None
+
+
 def _read_sheets(data: bytes) -> dict[str, list[tuple[int, dict[str, str]]]] | None:
     """Each sheet's rows as (row number, {lower-cased header: cell}); None if not a workbook."""
     from openpyxl import load_workbook
@@ -159,7 +172,10 @@ def read_xlsform(data: bytes, languages: list[str]) -> FormRead:
     """Read an XLSForm's questions; every problem named with its sheet and row."""
     if len(data) > MAX_BYTES:
         return FormRead([_("The file is larger than 5 MB.")], [])
-    sheets = _read_sheets(data)
+    unpacked = _unpacked_size(data)
+    if unpacked is not None and unpacked > MAX_UNPACKED:
+        return FormRead([_("The workbook is too large once unpacked: save it again as .xlsx.")], [])
+    sheets = None if unpacked is None else _read_sheets(data)
     if sheets is None:
         return FormRead(
             [_("The file is not an Excel workbook. Save the XLSForm as .xlsx and try again.")],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import zipfile
 from datetime import date
 
 import pytest
@@ -408,6 +409,16 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_plain_words(ctx):
     ]
     assert read_xlsform(_workbook({"questions": [{"type": "text"}]}), LANGUAGES).problems == [
         "The workbook has no sheet called survey."
+    ]
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_unread(ctx):
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (51 * 1024 * 1024))
+    assert len(packed.getvalue()) < 200_000
+    assert read_xlsform(packed.getvalue(), LANGUAGES).problems == [
+        "The workbook is too large once unpacked: save it again as .xlsx."
     ]
 
 
