@@ -6,9 +6,10 @@ Show what the group said, never who said it:
   answer that counts toward it, and then it is shown whole (every count, zeros included);
 - peer support workers who chose to share their answers openly are shown at any number, as
   the peer support team's view, and are never mixed with anonymous ones in one figure below k;
-- a figure that combines parts (a total, the network's column of a roll-up) is shown only
-  when what is not shown elsewhere adds up to nobody or to at least k people, so that
-  subtracting the parts tells nothing about fewer than k;
+- a figure that combines parts (a total, the network's column of a roll-up) pools what is not
+  shown elsewhere only when that adds up to at least k people who did not all answer alike
+  (nobody or everybody agreeing, the lowest or highest average): subtracting the parts shown
+  elsewhere then tells nothing about fewer than k, nor what each of them said;
 - figures exist only for closed cycles.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 K_MIN, K_MAX, K_DEFAULT = 3, 10, 5
 
@@ -42,11 +44,15 @@ def figures_exist(state: str) -> bool:
 
 @dataclass(frozen=True)
 class Part:
-    """One contribution to a combined figure: how many people, and whether the figure about
-    just them is shown somewhere else (so subtracting it from the combined one is possible)."""
+    """One contribution to a combined figure: how many people, whether the figure about just
+    them is shown somewhere else (so subtracting it from the combined one is possible), and
+    their figure's sums (theme scores added up; how many agree) for the alike check, when the
+    combination is of answers (a count of people alone has none)."""
 
     n: int
     shown_elsewhere: bool
+    score_sum: Fraction | None = None
+    agree: int | None = None
 
 
 def remainder(parts: Iterable[Part]) -> int:
@@ -54,11 +60,30 @@ def remainder(parts: Iterable[Part]) -> int:
     return sum(p.n for p in parts if not p.shown_elsewhere)
 
 
+LOWEST, HIGHEST = 1, 5  # the Likert scale's ends
+
+
+def all_alike(n: int, score_sum: Fraction, agree: int) -> bool:
+    """Whether n people's figure is at an extreme that tells what each of them said: nobody
+    or everybody agrees, or every score is the lowest or the highest."""
+    return agree in (0, n) or score_sum in (n * LOWEST, n * HIGHEST)
+
+
+
 def combination_safe(parts: Iterable[Part], k: int) -> bool:
     """A combined figure is safe when subtracting every part shown elsewhere leaves nobody,
-    or at least k people (a figure about those k together, not about any one of them)."""
-    left = remainder(parts)
-    return left == 0 or left >= k
+    or at least k people who did not all answer alike (a figure about those people together,
+    which says neither how few they were nor what any one of them said)."""
+    hidden = [p for p in parts if not p.shown_elsewhere]
+    left = sum(p.n for p in hidden)
+    if left == 0:
+        return True
+    if left < k:
+        return False
+    if any(p.score_sum is None or p.agree is None for p in hidden):
+        return True  # people counted, not answers: nothing they said to give away
+    total = sum((p.score_sum for p in hidden), Fraction(0))
+    return not all_alike(left, total, sum(p.agree for p in hidden))
 
 
 def parts_to_combine(parts: list[Part], k: int) -> list[int]:

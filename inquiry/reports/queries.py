@@ -13,15 +13,21 @@ from .aggregate import PEER_TEAM, ItemRow, ScoreRow
 
 # Who a figure is about: members, the peer support team (peer support workers who shared
 # their answers openly) or anonymous peer support workers (see aggregate.VIEWS).
+# Literal SQL, not bound values: PostgreSQL must see the same expression in SELECT and GROUP BY.
 VIEW = sa.case(
-    (sa.and_(Response.audience == "peer_worker", Response.shares_openly), PEER_TEAM),
+    (
+        sa.and_(Response.audience == "peer_worker", Response.shares_openly),
+        sa.literal_column(f"'{PEER_TEAM}'"),
+    ),
     else_=Response.audience,
 ).label("view")
 
 
 # The theme a question is reported under: a group's own questions have their own section,
 # never mixed into the research themes, whatever theme they were filed under.
-THEME = sa.case((Question.is_builtin, Question.theme), else_=sa.literal("own")).label("theme")
+THEME = sa.case((Question.is_builtin, Question.theme), else_=sa.literal_column("'own'")).label(
+    "theme"
+)
 
 
 def get_previous_closed_cycle(cycle: Cycle) -> Cycle | None:
@@ -140,15 +146,14 @@ def list_item_rows(cycle_id: int) -> list[ItemRow]:
 def list_other_answer_counts(cycle_id: int) -> list[tuple[str, str, str, str, int]]:
     """(view, question key, type, value, count) for single-choice answers (value: the option)
     and free text (value: empty; only how many wrote something)."""
+    value = sa.func.coalesce(Answer.choice, sa.literal_column("''")).label("value")
     rows = db.session.execute(
-        sa.select(
-            VIEW, Question.key, Answer.qtype, sa.func.coalesce(Answer.choice, ""), sa.func.count()
-        )
+        sa.select(VIEW, Question.key, Answer.qtype, value, sa.func.count())
         .join(Response, Response.id == Answer.response_id)
         .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
         .join(Question, Question.id == CycleQuestion.question_id)
         .where(Answer.cycle_id == cycle_id, Answer.qtype.in_(("choice", "text")))
-        .group_by(VIEW, Question.key, Answer.qtype, sa.func.coalesce(Answer.choice, ""))
+        .group_by(VIEW, Question.key, Answer.qtype, value)
     )
     return [(v, k, t, c, int(n)) for v, k, t, c, n in rows]
 

@@ -79,13 +79,16 @@ def _figure(rows: list[ScoreRow], k: int, allowed: bool, left_out: int = 0) -> F
     return Figure(n, aggregate.round_2(mean), aggregate.percent(agree, n), left_out)
 
 
-def _parts(rows: list[ScoreRow], audience: str, theme: str, k: int):
-    """Each part's rows and the rule's view of it: shown in the group's own summary or not."""
+def _parts(rows: list[ScoreRow], took_part: dict[str, int], audience: str, theme: str, k: int):
+    """Each part's rows, how many of its view took part (what the roll-up may say it left
+    out: a count already published, never a withheld n) and the rule's view of it."""
     out = []
     for view in PARTS[audience]:
         part_rows = [r for r in rows if r.view == view and r.theme == theme]
-        n = sum(r.responses for r in part_rows)
-        out.append((part_rows, privacy.Part(n, privacy.figure_shown(n, k, view in SHARED_VIEWS))))
+        n, mean, agree = aggregate.theme_score_stats(part_rows)
+        shown = privacy.figure_shown(n, k, view in SHARED_VIEWS)
+        part = privacy.Part(n, shown, mean * n, agree)
+        out.append((part_rows, took_part.get(view, 0), part))
     return out
 
 
@@ -104,23 +107,25 @@ def build_rollup(network: Network, rounded: bool = False) -> Rollup:
             columns.append(Column(group.name, None, None, {}))
             continue
         rows = queries.list_score_rows(cycle.id)
-        total = sum(queries.count_responses(cycle.id).values())
+        took_part = queries.count_views(cycle.id)
+        total = sum(took_part.values())
         total_all += total
         results = {}
         for audience, theme in queries.list_likert_layout(cycle.id):
             if theme == OWN_THEME:
                 continue  # a group's own questions mean nothing across groups
             layout.setdefault((audience, theme))
-            parts = _parts(rows, audience, theme, k)
+            parts = _parts(rows, took_part, audience, theme, k)
             pooled[(audience, theme)].extend(parts)
-            safe = privacy.combination_safe([part for _, part in parts], k)
-            results[(audience, theme)] = _figure([r for rs, _ in parts for r in rs], k, safe)
+            safe = privacy.combination_safe([part for _, _, part in parts], k)
+            results[(audience, theme)] = _figure([r for rs, _, _ in parts for r in rs], k, safe)
         columns.append(_column(group.name, cycle.title, total, results, rounded))
     overall = {}
     for key, parts in pooled.items():
-        keep = privacy.parts_to_combine([part for _, part in parts], k)
-        left_out = sum(part.n for _, part in parts) - sum(parts[i][1].n for i in keep)
-        overall[key] = _figure([r for i in keep for r in parts[i][0]], k, True, left_out)
+        keep = set(privacy.parts_to_combine([part for _, _, part in parts], k))
+        # Said as how many of those views took part, which every summary already shows.
+        left_out = sum(took for i, (_, took, part) in enumerate(parts) if part.n and i not in keep)
+        overall[key] = _figure([r for i in sorted(keep) for r in parts[i][0]], k, True, left_out)
     columns.append(_column(network.name, None, total_all, overall, rounded))
     themes = sorted(layout, key=lambda key: (key[0] != "member", list(layout).index(key)))
     return Rollup(network.name, k, rounded, columns, themes)

@@ -726,15 +726,8 @@ class Attacker:
                 if hidden and not self.pooled_network_figures:
                     continue
                 self.pooled |= hidden
-            if left_out:
-                out = {("Tn", *b): 1 for b in parts if b not in kept}
-                self.fact(
-                    out,
-                    int(left_out),
-                    int(left_out),
-                    f"{where} left_out = {left_out}",
-                    figure=False,
-                )
+            # left_out says how many took part in the parts left out: the same published
+            # counts every summary gives, so it adds no fact about what anyone answered.
             ns = {("Tn", *b): 1 for b in kept}
             sums = {("Ts", *b): 1 for b in kept}
             agrees = {("Ta", *b): 1 for b in kept}

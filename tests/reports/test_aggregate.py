@@ -228,17 +228,24 @@ def test_threshold_is_3_to_10():
 
 def test_a_combined_figure_is_safe_only_when_what_is_hidden_is_nobody_or_at_least_k():
     Part = privacy.Part
+    # (people, shown elsewhere, theme scores added up, how many agree)
     assert privacy.combination_safe([Part(12, True), Part(9, True)], K)
     # 12 shown, 3 hidden: the combined 15 would give the 3 back by subtraction.
-    assert not privacy.combination_safe([Part(12, True), Part(3, False)], K)
-    # Two small groups together make 7: a figure about 7 people, not about any group.
-    assert privacy.combination_safe([Part(12, True), Part(3, False), Part(4, False)], K)
-    assert privacy.parts_to_combine([Part(12, True), Part(3, False), Part(0, False)], K) == [0]
-    assert privacy.parts_to_combine([Part(12, True), Part(3, False), Part(4, False)], K) == [
-        0,
-        1,
-        2,
-    ]
+    assert not privacy.combination_safe([Part(12, True), Part(3, False, Fraction(10), 1)], K)
+    # Two small groups together make 7 with mixed answers: a figure about 7 people together.
+    three, four = Part(3, False, Fraction(10), 1), Part(4, False, Fraction(13), 2)
+    assert privacy.combination_safe([Part(12, True), three, four], K)
+    assert privacy.parts_to_combine([Part(12, True), three, four], K) == [0, 1, 2]
+    assert privacy.parts_to_combine([Part(12, True), three, Part(0, False)], K) == [0]
+    # The same 7 all scoring 5, or all agreeing, or nobody agreeing, would tell what each said.
+    for alike in (
+        (Part(3, False, Fraction(15), 3), Part(4, False, Fraction(20), 4)),
+        (Part(3, False, Fraction(12), 3), Part(4, False, Fraction(17), 4)),
+        (Part(3, False, Fraction(6), 0), Part(4, False, Fraction(9), 0)),
+        (Part(3, False, Fraction(3), 0), Part(4, False, Fraction(4), 0)),
+    ):
+        assert not privacy.combination_safe([Part(12, True), *alike], K)
+        assert privacy.parts_to_combine([Part(12, True), *alike], K) == [0]
 
 
 def test_quotes_come_only_from_audiences_shown():

@@ -8,9 +8,9 @@ against the real answers, and so is every value it works out.
 
 Under today's rules it finds nothing anyone said by subtraction. By bounds it finds two
 things, kept apart in violations(): what a theme shown whole at an extreme already says
-about each of its own people (accepted: a figure from k people is shown whole), and one
-known leak, kept as a strict xfail: small groups withheld everywhere but pooled into the
-roll-up's network figure (their sum reaches k) are given away when the pool answered alike.
+about each of its own people (accepted: a figure from k people is shown whole). Small groups
+withheld everywhere are pooled into the roll-up's network figure only when together they
+are k or more who did not all answer alike, so nothing is given away there either.
 Fed the previous rules' outputs (tests/reports/old_rules.py) over the same raw answers, the
 same attacker finds the leaks those rules had.
 """
@@ -211,15 +211,12 @@ def violations(report: Report, publication: Publication, values: dict, pooled_ok
     - by bounds, only what a theme shown whole at an extreme (every score 1 or 5, nobody or
       everyone agreeing) already says about each of its own people, and so about the few
       who answered one of its items;
-    - of how many answered, only the roll-up's count of people it left out of a network
-      figure, or the number who took part (published at any number);
+    - how many answered a theme or a question (kind "people") is participation, not what
+      anyone said: the number who took part is published at any number, and working out from
+      the roll-up's pooled n that someone skipped a theme is allowed (and reported by the
+      attacker's own tests, so it stays visible);
     - with `pooled_ok`, nothing about parts the roll-up's network figure pooled while they
-      were withheld everywhere (today's known leak, see the xfail test below)."""
-    took_part = {
-        (data["cycle"]["id"], view): n
-        for data in publication.summaries
-        for view, n in data["responses"].items()
-    }
+      were withheld everywhere (kept for checking the attacker itself)."""
     shown = {
         (data["cycle"]["id"], t.get("view", t["audience"]), t["theme"])
         for data in publication.summaries
@@ -236,8 +233,7 @@ def violations(report: Report, publication: Publication, values: dict, pooled_ok
         if pooled_ok and b in report.pooled:
             return True
         if f.hidden.kind == "people":
-            everyone = b is not None and took_part.get(b[:2]) is not None
-            return from_left_out(f) or (everyone and f.value == point(took_part[b[:2]]))
+            return True
         return f.method in ("bounds", "search") and b in shown and extreme(b)
 
     return [f for f in report.findings if not allowed(f)]
@@ -254,23 +250,15 @@ def violations(report: Report, publication: Publication, values: dict, pooled_ok
 @given(raw=networks())
 def test_nothing_hidden_can_be_worked_out_under_todays_rules(ctx, raw):
     """Every output of a generated network, attacked together: nothing beyond what
-    violations() allows, and without the roll-up's network figures that pool parts withheld
-    everywhere (the known leak), nothing beyond that with no exception for pooling."""
+    violations() allows, with no exception for what the roll-up pools."""
     try:
         publication, ids = publish_today(raw)
         values = truth(raw, ids, view_today)
         report = attack(publication)
         check_against_truth(report, values)
         assert not report.unmodelled, report.unmodelled
-        assert not violations(report, publication, values, pooled_ok=True), describe(
-            violations(report, publication, values, pooled_ok=True)
-        )
-        if report.pooled:
-            strict = attack(publication, pooled_network_figures=False)
-            check_against_truth(strict, values)
-            assert not strict.pooled
-            found = violations(strict, publication, values, pooled_ok=False)
-            assert not found, describe(found)
+        found = violations(report, publication, values, pooled_ok=False)
+        assert not found, describe(found)
     finally:
         empty_database()
 
@@ -304,8 +292,9 @@ def test_nine_members_and_a_peer_support_team_of_two_hide_nothing(ctx):
 
 def test_nine_members_and_two_anonymous_peer_support_workers(ctx):
     """The 2 anonymous peer support workers are withheld everywhere, and nothing they said
-    comes back; the roll-up leaves them out of the network figure and says so (left_out 2),
-    which gives back how many of them answered each theme."""
+    comes back; the roll-up leaves them out of the network figure and says how many took
+    part there (left_out 2, the number every summary already shows), which gives back
+    nothing more."""
     raw = one_cycle(
         *NINE_MEMBERS,
         person("peer_worker", "4", "5", "3"),
@@ -317,7 +306,10 @@ def test_nine_members_and_two_anonymous_peer_support_workers(ctx):
     assert {h.block[1] for h in report.hidden} == {"peer_worker"}
     assert {h.name[0] for h in report.hidden} >= {"count", "theme_mean", "theme_agree"}
     assert report.answers == [], describe(report.answers)
-    assert report.people and all(from_left_out(f) for f in report.people)
+    assert report.people == [], describe(report.people)
+    rows = csv_rows(publication.rollup_csvs[0][0])
+    network = [r for r in rows if r["column"] == r["network"] and r["audience"] == "peer_worker"]
+    assert network and {r["left_out"] for r in network} == {"2"}
 
 
 def csv_rows(text: str) -> list[dict]:
@@ -371,34 +363,45 @@ def alike_in_two_small_groups() -> RawNetwork:
     )
 
 
-def test_what_pooling_two_small_groups_gives_away_today(ctx):
-    """The known leak, as it stands: groups of 2 and 3 (k = 5) are withheld everywhere, but
-    2 + 3 >= k, so the network figure pools them with group A; network minus A is a figure
-    about those 5 together, and when it is extreme (here a mean of 5.00) it tells what each
-    of them said: both members of group B answered 5 to "I feel I belong in this group"."""
+def _network_row(publication, theme):
+    rows = csv.DictReader(io.StringIO(publication.rollup_csvs[0][0]))
+    return next(r for r in rows if r["column"] == r["network"] and r["theme"] == theme)
+
+
+def test_small_groups_who_answered_alike_are_left_out_of_the_network_figure(ctx):
+    """Groups of 2 and 3 (k = 5) are withheld everywhere. Pooled with group A, network minus
+    A would be a figure about those 5 together at an extreme (all answered 5), which tells what
+    each of them said; so they are left out, and the roll-up says how many took part there."""
     raw = alike_in_two_small_groups()
     publication, ids = publish_today(raw)
     report = attack(publication)
-    check_against_truth(report, truth(raw, ids, view_today))
-    found = report.found(("count", ids[(1, 0)], "member", "mutual_support.belong", 5))
-    assert found is not None and found.value == point(2)
-    network_mean = "rollup_csv Network 1 member mutual_support mean = 4.29"
-    assert any(s.endswith("mutual_support mean = 4.29") for s in found.sources), network_mean
-    assert {f.hidden.block for f in report.answers} <= report.pooled
-    assert attack(publication, pooled_network_figures=False).answers == []
+    values = truth(raw, ids, view_today)
+    check_against_truth(report, values)
+    row = _network_row(publication, "mutual_support")
+    assert (row["n"], row["left_out"]) == ("12", "5")
+    assert report.answers == []
+    assert not violations(report, publication, values, pooled_ok=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known leak: the roll-up pools small groups withheld everywhere once they add up "
-    "to k, and an extreme pooled figure gives away what each of them said",
-)
-def test_small_groups_pooled_in_the_network_figure_stay_hidden(ctx):
-    raw = alike_in_two_small_groups()
+def test_small_groups_who_did_not_answer_alike_count_in_the_network_figure(ctx):
+    """The same sizes with mixed answers: together they are at least k people at no extreme,
+    so the network's figure pools them (anonymous answers count in the network's figures)
+    and the attacker still finds nothing any of them said."""
+    raw = network(
+        {
+            "Group A": members(6, "4", "2", "3") + members(6, "2", "1", "5"),
+            "Group B": members(1, "5", "5", "5") + members(1, "2", "3", "1"),
+            "Group C": members(2, "4", "4", "4") + members(1, "1", "2", "2"),
+        }
+    )
     publication, ids = publish_today(raw)
     report = attack(publication)
-    found = violations(report, publication, truth(raw, ids, view_today), pooled_ok=False)
-    assert not found, describe(found)
+    values = truth(raw, ids, view_today)
+    check_against_truth(report, values)
+    row = _network_row(publication, "mutual_support")
+    assert (row["n"], row["left_out"]) == ("17", "")
+    assert report.answers == []
+    assert not violations(report, publication, values, pooled_ok=False)
 
 
 # -- the previous rules: the same attacker finds their leaks -------------------------------

@@ -134,7 +134,8 @@ def test_the_facilitator_gets_neither_the_file_nor_the_link(app, small_group):
     assert "answers.csv" not in page and "Answers for research" not in page
     assert f"/workspace/cycles/{cycle_id}/codebook.csv" in page
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 0
+        exported = sa.select(sa.func.count()).select_from(AuditEvent).filter_by(action="exported")
+        assert db.session.scalar(exported) == 0
 
 
 def test_an_open_cycle_is_refused_and_its_page_says_when(app):
