@@ -85,6 +85,7 @@ def open_command(cycle_id: int) -> None:
 @with_appcontext
 def close_command(cycle_id: int) -> None:
     """Close an open cycle and start making its summary PDF."""
+
     def close(cycle):
         services.close_and_start_summary(cycle, (cycle.group.default_language,))
 
