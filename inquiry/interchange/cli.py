@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from ..core.models import AUDIENCES
 from ..extensions import db
@@ -130,14 +131,16 @@ def research_export_command(cycle_id: int, fmt: str, lang: str, output: str) -> 
         known = ", ".join(current_app.config["LANGUAGES"])
         raise click.ClickException(f"{lang} is not one of {known}.")
     table = research_table(cycle, language=lang)
-    if fmt == "sav":
-        _write(output, sav_bytes(table, file_label(cycle)))
-    elif fmt == "dta":
-        _write(output, dta_bytes(table, file_label(cycle)))
-    else:
-        path = Path(output)
-        _write(str(path), wide_csv(table))
-        _write(str(path.with_name(path.stem + ".codebook.csv")), wide_codebook_csv(table))
+    # Question texts and the answers' value labels, in the language asked for.
+    with force_locale(lang):
+        if fmt == "sav":
+            _write(output, sav_bytes(table, file_label(cycle)))
+        elif fmt == "dta":
+            _write(output, dta_bytes(table, file_label(cycle)))
+        else:
+            path = Path(output)
+            _write(str(path), wide_csv(table))
+            _write(str(path.with_name(path.stem + ".codebook.csv")), wide_codebook_csv(table))
     from ..core import audit
 
     audit.record_on("exported", "cycle", cycle.id, None, f"answers {fmt} for research, command")
