@@ -272,6 +272,15 @@ def import_odk_answers(cycle: Cycle, data: bytes) -> ImportResult:
             skipped=len(found.submissions),
         )
     questions_asked = lists[found.audience]
+    if not questions_asked:
+        return ImportResult(
+            [
+                _(
+                    "This cycle asks %(audience)s no questions, so there is nothing to import.",
+                    audience=_audience_words(found.audience),
+                )
+            ]
+        )
     language = cycle.group.default_language
     today = datetime.now(UTC).date()
     for submission in new:

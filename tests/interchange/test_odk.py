@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -156,6 +157,21 @@ def test_files_that_do_not_fit_the_cycle_are_refused_whole(offline):
         "group saw it."
     ]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+
+
+def test_an_audience_asked_nothing_gets_nothing(ctx):
+    from inquiry.cycles.services import open_cycle
+
+    group = make_group()
+    cycle = create_cycle(group.id, "Members only", date(2026, 11, 1), date(2026, 12, 1))
+    for cq in [cq for cq in cycle.questions if cq.audience == "peer_worker"]:
+        cycle.questions.remove(cq)
+    open_cycle(cycle)
+    db.session.commit()
+    body = b"inquiry_shares_openly,_uuid\nopen,abc\n"
+    assert import_odk_answers(cycle, body).problems == [
+        "This cycle asks peer support workers no questions, so there is nothing to import."
+    ]
 
 
 def test_a_submission_is_never_counted_in_two_cycles(offline):
