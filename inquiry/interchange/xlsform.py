@@ -207,6 +207,7 @@ def _sharing_labels(k: int) -> list[str]:
 
 def _workbook(sheets: dict[str, list[dict]]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook()
     book.remove(book.active)
@@ -219,6 +220,8 @@ def _workbook(sheets: dict[str, list[dict]]) -> bytes:
                 value = row.get(column)
                 if value in (None, ""):
                     continue
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # a workbook cannot hold them
                 cell = sheet.cell(row=number, column=index, value=value)
                 # Always a text cell: words starting with "=" stay words, never a formula.
                 cell.data_type = "s"
