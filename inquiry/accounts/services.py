@@ -115,9 +115,12 @@ def find_invite(token: str) -> Invite | None:
     expired."""
     from itsdangerous import BadSignature
 
+    from ..core.errors import forget_tracebacks
+
     try:
         data = _serializer().loads(token, max_age=INVITE_DAYS * 86400)
-    except BadSignature:
+    except BadSignature as error:
+        forget_tracebacks(error)  # no reference cycle left behind by a wrong link
         return None
     invite = db.session.get(Invite, data.get("invite")) if isinstance(data, dict) else None
     if invite is None or invite.used_at is not None or invite.revoked_at is not None:

@@ -7,7 +7,11 @@ from functools import cache
 from babel import support
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms.i18n import messages_path
+from wtforms.validators import ValidationError
+
+from .errors import forget_tracebacks
 
 
 @cache
@@ -16,8 +20,24 @@ def _wtforms_translations(locale: str) -> support.Translations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
+class _CSRF(_FlaskFormCSRF):
+    """Flask-WTF's check, leaving nothing of a refused token behind (see forget_tracebacks)."""
+
+    def validate_csrf_token(self, form, field):
+        try:
+            super().validate_csrf_token(form, field)
+        except ValidationError as error:
+            message = error.args[0]
+            forget_tracebacks(error)
+        else:
+            return
+        raise ValidationError(message)
+
+
 class BaseForm(FlaskForm):
     class Meta(FlaskForm.Meta):
+        csrf_class = _CSRF
+
         def get_translations(self, form):
             return _wtforms_translations(str(get_locale()))
 
