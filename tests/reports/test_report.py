@@ -340,7 +340,7 @@ def test_large_print_body_is_at_least_18pt(app, demo_cycle, tmp_path):
     html = runner.invoke(
         args=["report", str(demo_cycle), "--format", "html", "--large-print"]
     ).output
-    assert 'class="report large-print"' in html
+    assert 'class="report cycle-summary large-print"' in html
     assert ".large-print{font-size:18pt}" in html
 
 
