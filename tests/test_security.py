@@ -33,7 +33,12 @@ def objects(app):
         )
         db.session.add_all([action, topic])
         admin = make_user("admin", cycle.group.network, email="admin@example.org")
+        someone = make_user("facilitator", cycle.group.network, email="someone@example.org")
+        from inquiry.accounts.models import Invite
         from inquiry.printing.services import request_pdf
+
+        invite = Invite(email="new@example.org", role="facilitator", network_id=admin.network_id)
+        db.session.add(invite)
 
         document = request_pdf("<p>z</p>", "z.pdf", cycle_id=cycle.id)
         db.session.commit()
@@ -50,6 +55,9 @@ def objects(app):
             "token": "not-a-token",
             "filename": "style.css",
             "admin": admin.email,
+            "user_id": someone.id,
+            "invite_id": invite.id,
+            "fmt": "csv",
         }
 
 
