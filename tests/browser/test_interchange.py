@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from ..browser.test_walk import assert_no_axe_violations, expect_error_summary
 from ..factories import PASSWORD, make_group, make_open_cycle, make_user
-from .kobo import kobo_csv, submissions
+from ..interchange.kobo import kobo_csv, submissions
+from .test_walk import assert_no_axe_violations, expect_error_summary
 
 NOTHING_IMPORTED = "Nothing was imported: the file has problems. Fix them and choose the file again"
 
