@@ -24,9 +24,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def configure_extensions(app: Flask) -> None:
     from . import i18n, models  # noqa: F401 - the whole schema, for Alembic
-    from .core import database, errors, security, templating
+    from .core import bodies, database, errors, security, templating
     from .extensions import csrf, db, limiter, login_manager, migrate
 
+    bodies.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(

@@ -50,6 +50,18 @@ class Defaults:
     # SQLite durability: FULL keeps every acknowledged answer through a power cut.
     SQLITE_SYNCHRONOUS = "FULL"
     PREFERRED_URL_SCHEME = "http"
+    # Request bodies. A member page needs a few kB: even five 5,000-character answers in a
+    # non-Latin script, percent-encoded, stay under 200 KB. Larger bodies get a 413 page
+    # before they are read, and so do bodies of more than MAX_FORM_PARTS fields.
+    MAX_CONTENT_LENGTH = 512 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    MAX_FORM_PARTS = 1000
+    # Upload pages have their own caps, above their importer's limit (5 MB for an XLSForm,
+    # 20 MB of offline answers) so that a file somewhat too large is refused in words.
+    UPLOAD_MAX_BYTES = {
+        "interchange.xlsform_import": 8 * 1024 * 1024,
+        "interchange.odk_import": 24 * 1024 * 1024,
+    }
     # Set INQUIRY_HTTPS=true when served over HTTPS (behind a proxy that sets
     # X-Forwarded-Proto): Secure __Host- session cookie, HSTS, https links.
     HTTPS = False

@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(400, _page("errors/400.html", 400))
     app.register_error_handler(CSRFError, _refused_token)
     app.register_error_handler(404, _page("errors/404.html", 404))
+    app.register_error_handler(413, _page("errors/413.html", 413))
     app.register_error_handler(405, _page("errors/404.html", 405))
     app.register_error_handler(429, _page("errors/429.html", 429))
     app.register_error_handler(500, _page("errors/500.html", 500))

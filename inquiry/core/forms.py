@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms.i18n import messages_path
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 from .errors import forget_tracebacks
 
@@ -34,12 +34,48 @@ class _CSRF(_FlaskFormCSRF):
         raise ValidationError(message)
 
 
+# What a refused form shows back of a field without a Length of its own.
+ECHO_LIMIT = 1000
+
+
+def _echo_limit(field) -> int:
+    """Twice the field's limit: an answer a little too long comes back whole for the person
+    to shorten (never cut without them seeing), a crafted one cannot be amplified."""
+    for validator in field.validators:
+        if isinstance(validator, Length) and validator.max is not None and validator.max >= 0:
+            return 2 * validator.max
+    return ECHO_LIMIT
+
+
+def _capped(value, limit: int):
+    return value[:limit] if isinstance(value, str) else value
+
+
 class BaseForm(FlaskForm):
     class Meta(FlaskForm.Meta):
         csrf_class = _CSRF
 
         def get_translations(self, form):
             return _wtforms_translations(str(get_locale()))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        self._cap_what_is_shown_back(refused=not ok)
+        return ok
+
+    def _cap_what_is_shown_back(self, refused: bool) -> None:
+        """A page shown again never echoes more of a typed value than its field may hold
+        (a crafted post could send megabytes). Only a refused form's data is cut: it is not
+        saved, so nothing typed within the limits is ever changed."""
+        for field in self:
+            limit = _echo_limit(field)
+            if field.raw_data:
+                field.raw_data = [_capped(value, limit) for value in field.raw_data]
+            if refused:
+                if isinstance(field.data, list):
+                    field.data = [_capped(value, limit) for value in field.data]
+                else:
+                    field.data = _capped(field.data, limit)
 
     @property
     def errors(self) -> dict:

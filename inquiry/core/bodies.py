@@ -1,0 +1,45 @@
+"""How request bodies are read: capped in size and in number of fields, and refused whole
+when they cannot be decoded, so that nobody's answers are half read."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from flask import Flask, Request, current_app
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
+
+
+class _FormParser(FormDataParser):
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        # Werkzeug counts the fields of multipart bodies only; count these too, before
+        # building them (the body itself is already capped by MAX_CONTENT_LENGTH).
+        body = stream.read()
+        if self.max_form_parts is not None and body.count(b"&") >= self.max_form_parts:
+            raise RequestEntityTooLarge()
+        items = parse_qsl(body.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+        return stream, self.cls(items), self.cls()
+
+
+class InquiryRequest(Request):
+    form_data_parser_class = _FormParser
+
+    @property
+    def max_content_length(self) -> int | None:
+        """MAX_CONTENT_LENGTH, or the larger limit of an upload page (UPLOAD_MAX_BYTES)."""
+        if self._max_content_length is not None:
+            return self._max_content_length
+        if not current_app:
+            return super().max_content_length
+        uploads = current_app.config["UPLOAD_MAX_BYTES"]
+        if self.endpoint in uploads:
+            return uploads[self.endpoint]
+        return current_app.config["MAX_CONTENT_LENGTH"]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
+def init_app(app: Flask) -> None:
+    app.request_class = InquiryRequest
