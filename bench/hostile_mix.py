@@ -148,6 +148,8 @@ def _kinds(token: str) -> list[tuple[str, Callable[[Visitor], int]]]:
         ),
         ("put", lambda v: v.request("PUT", "/reflect/1", b"x")[0]),
         ("traversal", get("/static/../../../../etc/passwd")),
+        ("language header split", get("/language/pl?next=/x%0d%0aSet-Cookie:a=b")),
+        ("language elsewhere", get("/language/pl?next=//evil.example/%2e%2e")),
     ]
 
 

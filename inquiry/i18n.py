@@ -3,8 +3,6 @@ then the browser's wish, then British English."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from babel import Locale
 from flask import (
     Blueprint,
@@ -20,6 +18,7 @@ from flask import (
 from flask_babel import get_locale
 
 from .core.cookies import set_member_cookie
+from .core.security import local_target
 from .extensions import babel
 
 LANGUAGE_COOKIE = "inquiry_lang"
@@ -73,16 +72,7 @@ def choose(code: str):
     """Remember a language on this phone (no account, no script) and go back."""
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    target = request.args.get("next", "/")
-    parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or "\\" in target
-        or (target.startswith("//"))
-    ):
-        target = "/"  # only our own pages (browsers read /\\host and //host as other sites)
+    target = local_target(request.args.get("next"))  # only our own pages, never a 500
     from .responses.services import set_draft_language
 
     set_draft_language(request.cookies.get(current_app.config["RESUME_COOKIE"]), code)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlsplit
+
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
@@ -26,6 +28,25 @@ def _headers(response: Response) -> Response:
         # Answers and reports must never sit in a shared or back-button cache.
         h["Cache-Control"] = "no-store"
     return response
+
+
+def local_target(target: str | None, default: str = "/") -> str:
+    """`target` when it is a path on this site, else `default`: for every redirect to an
+    address that came from a request. Browsers drop tabs and newlines from a URL and read a
+    backslash as a slash, so a slash, a tab and a host lead to that host: any control or
+    space character, a backslash, a scheme or a host, as sent or once percent-decoded,
+    sends the person to `default`."""
+    if not target:
+        return default
+    for form in (target, unquote(target)):  # as sent, and as percent-decoding reads it
+        if not form.startswith("/") or form.startswith("//"):
+            return default
+        if any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c == "\\" for c in form):
+            return default
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return default
+    return target
 
 
 class SessionCookies(SecureCookieSessionInterface):
