@@ -71,7 +71,8 @@ def _secret_file(instance_path: str, name: str) -> str:
     """Read a per-installation secret from instance/, creating it once."""
     path = Path(instance_path) / name
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # For this user only: the folder 0700, the key 0600 (mkstemp's mode, kept by link).
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Write aside, then link into place: two processes starting at once agree on one key.
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.")
         with os.fdopen(fd, "w") as fh:
