@@ -25,6 +25,10 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_STRATEGY = "moving-window"
+    # When the limits' storage (Redis) is down, count in this process's memory instead and
+    # never refuse a page because of it; back to the storage once it answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # Wrong join codes from one address (a venue's Wi-Fi is one address for the whole room).
     # Right codes are never counted. Past JOIN_RATE_LIMIT a wrong code is told to wait, while
     # a right one still gets in; past JOIN_GUESS_LIMIT only codes that have already worked
@@ -104,6 +108,11 @@ def load(app, test_config: dict | None) -> None:
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"
         app.config["PREFERRED_URL_SCHEME"] = "https"
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if str(app.config["RATELIMIT_STORAGE_URI"]).startswith(("redis", "rediss")):
+        # A Redis that hangs must not hang the page: give up on it within half a second.
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        )
     for key, filename in (("SECRET_KEY", "secret_key"), ("LINK_KEY", "link_key")):
         if not app.config.get(key):
             app.config[key] = _secret_file(app.instance_path, filename)

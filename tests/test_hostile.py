@@ -95,6 +95,32 @@ def test_invalid_utf8_and_missing_fields_are_refused_kindly(app, cycle):
         assert client.post(url, data={}).status_code in OK
 
 
+@pytest.mark.parametrize(
+    "garbled", [b"\xff\xfe", b"%FF%FE", b"caf\xc3", b"%C3%28", b"ok%ED%A0%80"], ids=repr
+)
+def test_an_undecodable_form_says_nothing_was_saved(app, cycle, garbled):
+    client = app.test_client()
+    start(client, cycle.active_code("member"))
+    token = form_fields(parse(client.get("/reflect/6")))["csrf_token"]
+    body = f"csrf_token={token}&q-open-anything_else=".encode() + garbled
+    response = client.post(
+        "/reflect/6", data=body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    page = parse(response)
+    assert page.h1.get_text() == "We could not read what was sent"
+    assert "nothing on it was saved" in page.get_text()
+    assert "still here" not in page.get_text()
+    with app.app_context():
+        from inquiry.responses.models import Draft
+
+        (draft,) = db.session.scalars(sa.select(Draft))
+        assert "%FF" not in str(draft.answers) and "\ufffd" not in str(draft.answers)
+    # Sent again properly, it is kept.
+    kept = client.post("/reflect/6", data={"csrf_token": token, "q-open-anything_else": "café"})
+    assert kept.status_code == 302
+
+
 STAFF_FORMS = {
     "/workspace/groups/new": ["name", "description", "default_language"],
     "/workspace/groups/{group}/cycles/new": ["title", "starts_on", "ends_on", "member_questions"],

@@ -6,8 +6,15 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from flask import Flask, Request, current_app
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
+
+
+class UndecodableForm(BadRequest):
+    """A form body that is not UTF-8, raw or percent-encoded. Werkzeug would hand the view
+    an empty form (raw) or the literal text "%FF%FE" (encoded); both are refused whole."""
+
+    description = "The form could not be decoded."
 
 
 class _FormParser(FormDataParser):
@@ -17,7 +24,10 @@ class _FormParser(FormDataParser):
         body = stream.read()
         if self.max_form_parts is not None and body.count(b"&") >= self.max_form_parts:
             raise RequestEntityTooLarge()
-        items = parse_qsl(body.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+        try:
+            items = parse_qsl(body.decode(), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise UndecodableForm() from None
         return stream, self.cls(items), self.cls()
 
 

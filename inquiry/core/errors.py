@@ -57,6 +57,9 @@ def _database_error(error):
 def init_app(app: Flask) -> None:
     app.register_error_handler(400, _page("errors/400.html", 400))
     app.register_error_handler(CSRFError, _refused_token)
+    from .bodies import UndecodableForm
+
+    app.register_error_handler(UndecodableForm, _page("errors/undecodable.html", 400))
     app.register_error_handler(404, _page("errors/404.html", 404))
     app.register_error_handler(413, _page("errors/413.html", 413))
     app.register_error_handler(405, _page("errors/404.html", 405))
