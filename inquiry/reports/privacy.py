@@ -69,7 +69,6 @@ def all_alike(n: int, score_sum: Fraction, agree: int) -> bool:
     return agree in (0, n) or score_sum in (n * LOWEST, n * HIGHEST)
 
 
-
 def combination_safe(parts: Iterable[Part], k: int) -> bool:
     """A combined figure is safe when subtracting every part shown elsewhere leaves nobody,
     or at least k people who did not all answer alike (a figure about those people together,
