@@ -43,7 +43,7 @@ run: demo ## Set everything up and serve the demo on http://127.0.0.1:$(PORT)
 	@# The render worker makes PDFs beside the web workers, at a lower priority.
 	$(BIN)/inquiry render-worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --error-logfile - \
+	$(BIN)/gunicorn -c python:inquiry.core.serving --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --error-logfile - \
 		"inquiry:create_app()"
 
 lint: install-test ## Check style with ruff
