@@ -62,25 +62,25 @@ def audience_title(view: str) -> str:
     return _("Peer support workers")
 
 
-def who_answered(summary) -> str:
-    """The meeting's first line: how many of each took part, as one sentence."""
-    members = ngettext("%(num)d group member", "%(num)d group members", summary.responses["member"])
-    peers = ngettext(
-        "%(num)d peer support worker", "%(num)d peer support workers", summary.peer_workers
-    )
+def who_answered(summary) -> list[str]:
+    """The meeting's first line, as separate phrases (each one message, none inside another,
+    so every language words and punctuates its own)."""
+    phrases = [
+        ngettext("%(num)d group member", "%(num)d group members", summary.responses["member"]),
+        ngettext(
+            "%(num)d peer support worker", "%(num)d peer support workers", summary.peer_workers
+        ),
+    ]
     shared = summary.responses["peer_team"]
     if shared:
-        return _(
-            "%(members)s and %(peers)s answered; %(shared)s.",
-            members=members,
-            peers=peers,
-            shared=ngettext(
+        phrases.append(
+            ngettext(
                 "%(num)d shared their answers with the group",
                 "%(num)d shared their answers with the group",
                 shared,
-            ),
+            )
         )
-    return _("%(members)s and %(peers)s answered.", members=members, peers=peers)
+    return phrases
 
 
 def direction_label(direction: str | None) -> str:
