@@ -13,8 +13,9 @@ from ..core.models import utcnow
 from ..extensions import db
 from .models import PdfDocument
 
-# A render that has not finished in this time was on a worker that died: take it again.
-STALE_AFTER = timedelta(minutes=10)
+# A worker making a PDF renews its claim every worker.HEARTBEAT_SECONDS (10 s); a claim not
+# renewed in this time was on a worker that died: take the PDF again.
+STALE_AFTER = timedelta(seconds=30)
 MAX_ATTEMPTS = 3
 KEEP_UNUSED = timedelta(days=30)
 
@@ -102,8 +103,11 @@ def render_next(render=None) -> bool:
     finished = sa.update(PdfDocument).where(
         PdfDocument.id == document_id, PdfDocument.status == "rendering"
     )
+    from .worker import keep_claim
+
     try:
-        pdf = (render or render_pdf)(html)
+        with keep_claim(document_id):
+            pdf = (render or render_pdf)(html)
     except Exception as error:  # noqa: BLE001 - one bad page must not stop the worker
         current_app.logger.error("could not make PDF %s: %s", document_id, type(error).__name__)
         status = "failed" if attempts >= MAX_ATTEMPTS else "waiting"

@@ -9,10 +9,14 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
+import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..core.models import utcnow
+from ..core.serving import die_with_parent
 from ..extensions import db
 from .services import purge_unused, render_next
 
@@ -20,7 +24,12 @@ POLL_SECONDS = 0.5
 PURGE_EVERY = 3600.0
 
 
-def _lower_priority(nice: int) -> None:
+def _lower_priority(nice: int, parent: int) -> None:
+    # The render child dies with the worker (killed mid-PDF, it would run on, holding its
+    # memory and the resource tracker, as an orphan of PID 1).
+    die_with_parent(signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
     os.nice(nice)
     if nice == 19 and hasattr(os, "SCHED_IDLE"):
         # The lowest: Linux runs it only when a CPU has nothing else to do.
@@ -45,7 +54,7 @@ class LowPriorityRenderer:
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_lower_priority,
-            initargs=(self.nice,),
+            initargs=(self.nice, os.getpid()),
         )
 
     def __call__(self, html: str) -> bytes:
@@ -59,6 +68,43 @@ class LowPriorityRenderer:
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
+
+
+# While a PDF is made its claim is renewed this often; a claim not renewed for
+# services.STALE_AFTER belonged to a worker that died, and another worker takes the PDF.
+HEARTBEAT_SECONDS = 10.0
+
+
+@contextmanager
+def keep_claim(document_id: int, every: float = HEARTBEAT_SECONDS):
+    """Renew the claim on a PDF (its started_at) from a thread while it is being made."""
+    from .models import PdfDocument
+
+    app = current_app._get_current_object()
+    done = threading.Event()
+
+    def beat():
+        with app.app_context():
+            while not done.wait(every):
+                try:
+                    with db.engine.begin() as connection:
+                        connection.execute(
+                            sa.update(PdfDocument)
+                            .where(PdfDocument.id == document_id, PdfDocument.status == "rendering")
+                            .values(started_at=utcnow())
+                        )
+                except SQLAlchemyError as error:
+                    app.logger.error(
+                        "PDF worker: could not renew a claim: %s", type(error).__name__
+                    )
+
+    thread = threading.Thread(target=beat, name=f"claim-{document_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def run(

@@ -161,9 +161,9 @@ def test_a_render_left_by_a_worker_that_died_is_taken_again(app):
         cycle_id = make_open_cycle().id
         fresh = request_pdf("<p>fresh</p>", "a.pdf", cycle_id=cycle_id)
         stale = request_pdf("<p>stale</p>", "b.pdf", cycle_id=cycle_id)
-        for document, minutes in ((fresh, 1), (stale, 11)):
+        for document, seconds in ((fresh, 5), (stale, 31)):  # claims renewed every 10 s
             document.status = "rendering"
-            document.started_at = utcnow() - timedelta(minutes=minutes)
+            document.started_at = utcnow() - timedelta(seconds=seconds)
         db.session.commit()
         stale_id = stale.id
         assert claim_next() == stale_id
