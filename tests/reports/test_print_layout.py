@@ -356,6 +356,11 @@ def test_no_page_holds_only_a_heading_or_a_box(printed, name):
     for number in range(1, _pages(path) + 1):
         words = _text(path, "-f", str(number), "-l", str(number)).split()
         words = [w for w in words if w not in legend and not re.fullmatch(r"\d+|/", w)]
+        if words[:5] == ["What", "we", "will", "do", "next"]:
+            # Page 2 may be the box the group writes in, on its own by design, but never
+            # the box alone: it carries the next reflection's codes too.
+            assert "code" in words, (number, words)
+            continue
         assert len(words) >= 40, (number, words)
 
 
