@@ -1,8 +1,8 @@
 """Hostile traffic against two workers for a bounded time: does any worker die?
 
-The reproduction of issue 16's segfault, kept as a soak: gunicorn with 2 sync workers on a
-fresh SQLite database (or the PostgreSQL in DATABASE_URL), faulthandler on, for BENCH_SECONDS
-(default 600). The first half is the reproduction as reported: one visitor after another
+The reproduction of issue 16's segfault, kept as a soak: gunicorn with 2 workers and make
+run's settings (inquiry/core/serving.py) on a fresh SQLite database (or the PostgreSQL in
+DATABASE_URL), faulthandler on, for BENCH_SECONDS (default 600). The first half is the reproduction as reported: one visitor after another
 joins with a member code, opens the first page and posts a refused token three times. The
 second half is the scanner mix: BENCH_CLIENTS visitors (default 4) at once, each sending the
 three posts and then a shuffled mix of hostile requests (bench/hostile_mix.py: refused and
@@ -88,6 +88,8 @@ def main() -> None:
             server = subprocess.Popen(
                 [
                     str(BIN / "gunicorn"),
+                    "-c",
+                    "python:inquiry.core.serving",  # make run's settings
                     "--workers",
                     str(WORKERS),
                     "--bind",
@@ -141,7 +143,7 @@ def main() -> None:
     text = (
         f"## Crash soak, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()} "
         f"({os.cpu_count()} cores, {backend}, Python {platform.python_version()}, "
-        f"gunicorn {WORKERS} sync workers)\n\n"
+        f"gunicorn {WORKERS} workers, make run's settings)\n\n"
         f"{SECONDS} s, {'; '.join(phases)}; {total} requests, "
         f"worker deaths = {deaths}, fatal signals in the log = {fatal}, "
         f"5xx = {sum(v for k, v in statuses.items() if isinstance(k, int) and k >= 500)}, "
