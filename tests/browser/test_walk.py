@@ -6,6 +6,7 @@ Screenshots of every page land in tests/.artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -295,7 +296,16 @@ def test_member_pages_reflow_at_320px_and_with_text_at_200_percent(cycle, open_p
     def text_size(percent: int) -> None:
         sizes = {"standard": 16 * percent // 100, "fixed": 13 * percent // 100}
         cdp.send("Page.setFontSizes", {"fontSizes": sizes})
-        # Let the page lay itself out again before anything is measured.
+        # Let the page take the new size and lay itself out again before anything is
+        # measured (on a loaded machine two animation frames were not always enough).
+        from playwright.sync_api import TimeoutError as NeverCame
+
+        with contextlib.suppress(NeverCame):  # then measured, and reported, below
+            page.wait_for_function(
+                "px => parseFloat(getComputedStyle(document.documentElement).fontSize) === px",
+                arg=sizes["standard"],
+                timeout=1000,
+            )
         page.evaluate(
             "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
         )
