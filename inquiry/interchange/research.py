@@ -26,8 +26,7 @@ from ..cycles.models import Cycle, CycleQuestion
 from ..extensions import db
 from ..questions.models import Question
 from ..questions.types import LIKERT_CHOICES, LIKERT_VALUES, PREFER_NOT_TO_SAY, get_type
-from ..reports.exports import _pseudonyms, _shown_values
-from ..reports.privacy import enough
+from ..reports.exports import _pseudonyms, shown_people
 from ..responses.models import Answer, Response
 
 PEOPLE_COLUMNS = ("person", "audience", "language", "source", "cycle_period")
@@ -137,21 +136,10 @@ def research_table(
             Response.cycle_id == cycle.id
         )
     ).all()
-    by_audience: dict[str, list] = {}
-    for person in people:
-        by_audience.setdefault(person.audience, []).append(person)
-    shown = {a: rows for a, rows in by_audience.items() if enough(len(rows), k)}
+    shown, language_of, source_of = shown_people(people, k)
     variables = _variables(cycle, shown, language)
     if not shown:
         return ResearchTable(variables, ())
-    language_of: dict[int, str] = {}
-    source_of: dict[int, str] = {}
-    for rows in shown.values():
-        languages = _shown_values({p.id: p.language for p in rows}, k)
-        language_of.update(languages)
-        for value in set(languages.values()):
-            same = {p.id: p.source for p in rows if languages[p.id] == value}
-            source_of.update(_shown_values(same, k))
     by_key = {v.key: v.name for v in variables}
     answers: dict[int, dict[str, str]] = {}
     query = (

@@ -109,22 +109,9 @@ def research_answers_csv(cycle: Cycle, rng: random.Random | None = None) -> str:
             Response.cycle_id == cycle.id
         )
     ).all()
-    by_audience: dict[str, list] = defaultdict(list)
-    for person in people:
-        by_audience[person.audience].append(person)
-    shown = {audience: rows for audience, rows in by_audience.items() if enough(len(rows), k)}
+    shown, language, source = shown_people(people, k)
     if not shown:
         return write_csv(RESEARCH_COLUMNS, [])
-    language: dict[int, str] = {}
-    source: dict[int, str] = {}
-    for rows in shown.values():
-        languages = _shown_values({p.id: p.language for p in rows}, k)
-        language.update(languages)
-        # Source is judged within each shown language, so every (language, source) pair in
-        # the file is shared by none or at least k people of the audience.
-        for value in set(languages.values()):
-            same = {p.id: p.source for p in rows if languages[p.id] == value}
-            source.update(_shown_values(same, k))
     answers: dict[int, list[tuple]] = defaultdict(list)
     query = (
         _answers_of(cycle.id)
@@ -147,6 +134,27 @@ def research_answers_csv(cycle: Cycle, rng: random.Random | None = None) -> str:
             for answer in answers[person.id]
         ),
     )
+
+
+def shown_people(people, k: int) -> tuple[dict[str, list], dict[int, str], dict[int, str]]:
+    """The people an answer file may hold: audiences of at least k, each person's language
+    and source blanked where too few share them. Returns (people by audience, language by
+    person id, source by person id)."""
+    by_audience: dict[str, list] = defaultdict(list)
+    for person in people:
+        by_audience[person.audience].append(person)
+    shown = {audience: rows for audience, rows in by_audience.items() if enough(len(rows), k)}
+    language: dict[int, str] = {}
+    source: dict[int, str] = {}
+    for rows in shown.values():
+        languages = _shown_values({p.id: p.language for p in rows}, k)
+        language.update(languages)
+        # Source is judged within each shown language, so every (language, source) pair in
+        # the file is shared by none or at least k people of the audience.
+        for value in set(languages.values()):
+            same = {p.id: p.source for p in rows if languages[p.id] == value}
+            source.update(_shown_values(same, k))
+    return shown, language, source
 
 
 def _shown_values(values: dict[int, str], k: int) -> dict[int, str]:
