@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from hostile_mix import DROPPED, Visitor, workers_of  # noqa: E402
 
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+from .servers import start_gunicorn  # noqa: E402
 
 
 def _port() -> int:
@@ -32,28 +32,7 @@ def _alive(pid: int) -> bool:
 
 
 def _serve(app, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "INQUIRY_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "INQUIRY_SECRET_KEY": app.config["SECRET_KEY"],
-        "INQUIRY_LINK_KEY": app.config["LINK_KEY"],
-    }
-    env.pop("DATABASE_URL", None)
-    server = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "-c",
-            "python:inquiry.core.serving",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "inquiry:create_app()",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_gunicorn(app, port)
     deadline = time.monotonic() + 30
     while len(workers_of(server.pid)) < 2 or Visitor(port).get("/")[0] == DROPPED:
         assert time.monotonic() < deadline, "gunicorn did not start"

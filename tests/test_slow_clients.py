@@ -3,10 +3,8 @@ settings `make run` uses, a member still walks in at once."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -15,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from hostile_mix import DROPPED, Visitor, walk_to_first_page, workers_of  # noqa: E402
 
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+from .servers import start_gunicorn  # noqa: E402
 
 
 def _port() -> int:
@@ -37,28 +35,7 @@ def _slow(port: int, stop: threading.Event) -> None:
 
 def test_fifty_slow_clients_leave_members_served(app, cycle):
     port = _port()
-    env = {
-        **os.environ,
-        "INQUIRY_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "INQUIRY_SECRET_KEY": app.config["SECRET_KEY"],
-        "INQUIRY_LINK_KEY": app.config["LINK_KEY"],
-    }
-    env.pop("DATABASE_URL", None)
-    server = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "-c",
-            "python:inquiry.core.serving",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "inquiry:create_app()",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_gunicorn(app, port)
     stop = threading.Event()
     slow = [threading.Thread(target=_slow, args=(port, stop)) for _ in range(50)]
     try:
