@@ -1,15 +1,15 @@
 """Hostile traffic against two workers for a bounded time: does any worker die?
 
-The reproduction of issue 16's segfault, kept as a soak: gunicorn with 2 workers and make
-run's settings (inquiry/core/serving.py) on a fresh SQLite database (or the PostgreSQL in
-DATABASE_URL), faulthandler on, for BENCH_SECONDS (default 600). The first half is the reproduction as reported: one visitor after another
-joins with a member code, opens the first page and posts a refused token three times. The
-second half is the scanner mix: BENCH_CLIENTS visitors (default 4) at once, each sending the
-three posts and then a shuffled mix of hostile requests (bench/hostile_mix.py: refused and
-forged tokens, forged cookies, invalid UTF-8, thousands of fields, long values, wrong methods
-and paths). Worker PIDs are watched every half second; the server's log is searched for fatal
-signals. Traffic only to 127.0.0.1. Exits non-zero when a worker died or anything failed.
-"""
+The reproduction of issue 16's segfault, kept as a soak: gunicorn with 2 workers and make run's
+settings (inquiry/core/serving.py) on a fresh SQLite database (or the PostgreSQL in
+DATABASE_URL), faulthandler on, for BENCH_SECONDS (default 600). The first half is the
+reproduction as reported: one visitor after another joins with a member code, opens the first
+page and posts a refused token three times. The second half is the scanner mix: BENCH_CLIENTS
+visitors (default 4) at once, each sending the three posts and then a shuffled mix of hostile
+requests (bench/hostile_mix.py: refused and forged tokens, forged cookies, invalid UTF-8,
+thousands of fields, long values, wrong methods and paths). Worker PIDs are watched every half
+second; the server's log is searched for fatal signals. Traffic only to 127.0.0.1. Exits non-
+zero when a worker died or anything failed. """
 
 from __future__ import annotations
 
