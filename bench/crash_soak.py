@@ -9,7 +9,7 @@ visitors (default 4) at once, each sending the three posts and then a shuffled m
 requests (bench/hostile_mix.py: refused and forged tokens, forged cookies, invalid UTF-8,
 thousands of fields, long values, wrong methods and paths). Worker PIDs are watched every half
 second; the server's log is searched for fatal signals. Traffic only to 127.0.0.1. Exits non-
-zero when a worker died or anything failed. """
+zero when a worker died or anything failed."""
 
 from __future__ import annotations
 
