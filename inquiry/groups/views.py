@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm.attributes import set_committed_value
 from wtforms import SelectChoice
 
 from ..core.access import (
@@ -22,7 +23,7 @@ from ..core.access import (
     get_network_for_admin_or_404,
     list_visible_groups,
 )
-from ..cycles.queries import count_responses_by_cycle
+from ..cycles.queries import count_responses_by_cycle, list_cycles_of_groups
 from ..extensions import db
 from . import services
 from .forms import GroupForm, NetworkForm, ThresholdForm
@@ -31,14 +32,33 @@ from .queries import list_networks
 bp = Blueprint("groups", __name__)
 
 
+GROUPS_PER_PAGE = 50
+
+
 @bp.route("/")
 @login_required
 def home():
-    groups = list_visible_groups()
+    # A page of groups with their cycles and counts in three statements, however many groups
+    # a coordinator or an admin looks after.
+    visible = list_visible_groups()
+    pages = max(1, -(-len(visible) // GROUPS_PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    groups = visible[(page - 1) * GROUPS_PER_PAGE : page * GROUPS_PER_PAGE]
+    cycles = list_cycles_of_groups([g.id for g in groups])
+    for group in groups:
+        set_committed_value(group, "cycles", cycles.get(group.id, []))
     counts = count_responses_by_cycle([c.id for g in groups for c in g.cycles])
     networks = list_networks() if current_user.role == "admin" else []
     return render_template(
-        "groups/home.html", groups=groups, counts=counts, user=current_user, networks=networks
+        "groups/home.html",
+        groups=groups,
+        counts=counts,
+        user=current_user,
+        networks=networks,
+        page=page,
+        pages=pages,
+        first=(page - 1) * GROUPS_PER_PAGE + 1,
+        total=len(visible),
     )
 
 

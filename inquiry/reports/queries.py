@@ -248,3 +248,109 @@ def get_latest_cycle(group_id: int) -> Cycle | None:
         .order_by(Cycle.starts_on.desc(), Cycle.id.desc())
         .limit(1)
     )
+
+
+# The network roll-up: every group's latest closed cycle at once, in a fixed number of
+# statements however many groups the network has (grouped by cycle, never one per group).
+
+
+def latest_closed_cycles(network_id: int) -> sa.Subquery:
+    """(group_id, cycle_id, title) of each group's latest closed cycle in a network."""
+    from ..groups.models import Group
+
+    ranked = (
+        sa.select(
+            Cycle.group_id,
+            Cycle.id.label("cycle_id"),
+            Cycle.title,
+            sa.func.row_number()
+            .over(partition_by=Cycle.group_id, order_by=(Cycle.starts_on.desc(), Cycle.id.desc()))
+            .label("rank"),
+        )
+        .join(Group, Group.id == Cycle.group_id)
+        .where(Group.network_id == network_id, Cycle.state == "closed")
+        .subquery()
+    )
+    return (
+        sa.select(ranked.c.group_id, ranked.c.cycle_id, ranked.c.title)
+        .where(ranked.c.rank == 1)
+        .subquery()
+    )
+
+
+def list_groups_with_latest_closed(
+    network_id: int,
+) -> list[tuple[int, str, int | None, str | None]]:
+    """(group id, name, latest closed cycle id or None, its title), by group name."""
+    from ..groups.models import Group
+
+    latest = latest_closed_cycles(network_id)
+    rows = db.session.execute(
+        sa.select(Group.id, Group.name, latest.c.cycle_id, latest.c.title)
+        .outerjoin(latest, latest.c.group_id == Group.id)
+        .where(Group.network_id == network_id)
+        .order_by(Group.name, Group.id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def list_score_rows_by_cycle(cycle_ids: sa.Select) -> dict[int, list[ScoreRow]]:
+    """list_score_rows for many cycles at once: cycle id -> its theme score rows."""
+    per_response = (
+        sa.select(
+            Answer.cycle_id,
+            Answer.response_id,
+            VIEW,
+            THEME,
+            sa.func.count(Answer.likert).label("answered"),
+            sa.func.sum(Answer.likert).label("total"),
+        )
+        .join(Response, Response.id == Answer.response_id)
+        .join(CycleQuestion, CycleQuestion.id == Answer.cycle_question_id)
+        .join(Question, Question.id == CycleQuestion.question_id)
+        .where(Answer.cycle_id.in_(cycle_ids), Answer.likert.is_not(None))
+        .group_by(Answer.cycle_id, Answer.response_id, VIEW, THEME)
+        .subquery()
+    )
+    columns = (
+        per_response.c.cycle_id,
+        per_response.c.view,
+        per_response.c.theme,
+        per_response.c.answered,
+        per_response.c.total,
+    )
+    out: dict[int, list[ScoreRow]] = {}
+    for cycle_id, view, theme, answered, total, n in db.session.execute(
+        sa.select(*columns, sa.func.count()).group_by(*columns)
+    ):
+        out.setdefault(cycle_id, []).append(
+            ScoreRow(view, theme, int(answered), int(total), int(n))
+        )
+    return out
+
+
+def count_views_by_cycle(cycle_ids: sa.Select) -> dict[int, dict[str, int]]:
+    """count_views for many cycles at once: cycle id -> responses per view."""
+    rows = db.session.execute(
+        sa.select(Response.cycle_id, VIEW, sa.func.count())
+        .where(Response.cycle_id.in_(cycle_ids))
+        .group_by(Response.cycle_id, VIEW)
+    )
+    out: dict[int, dict[str, int]] = {}
+    for cycle_id, view, n in rows:
+        out.setdefault(cycle_id, {})[view] = n
+    return out
+
+
+def list_likert_layouts(cycle_ids: sa.Select) -> dict[int, dict[tuple[str, str], list[str]]]:
+    """list_likert_layout for many cycles at once: cycle id -> its layout."""
+    rows = db.session.execute(
+        sa.select(CycleQuestion.cycle_id, CycleQuestion.audience, THEME, Question.key)
+        .join(Question, Question.id == CycleQuestion.question_id)
+        .where(CycleQuestion.cycle_id.in_(cycle_ids), CycleQuestion.qtype == "likert")
+        .order_by(CycleQuestion.cycle_id, CycleQuestion.audience, CycleQuestion.position)
+    )
+    out: dict[int, dict[tuple[str, str], list[str]]] = {}
+    for cycle_id, audience, theme, key in rows:
+        out.setdefault(cycle_id, {}).setdefault((audience, theme), []).append(key)
+    return out

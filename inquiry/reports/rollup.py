@@ -101,17 +101,22 @@ def build_rollup(network: Network, rounded: bool = False) -> Rollup:
     # (audience, theme) -> every group's parts, for the network's column.
     pooled: dict[tuple[str, str], list] = defaultdict(list)
     total_all = 0
-    for group in network.groups:
-        cycle = latest_closed_cycle(group)
-        if cycle is None:
-            columns.append(Column(group.name, None, None, {}))
+    # Four statements for the whole network, whatever the number of groups.
+    groups = queries.list_groups_with_latest_closed(network.id)
+    cycle_ids = sa.select(queries.latest_closed_cycles(network.id).c.cycle_id)
+    score_rows = queries.list_score_rows_by_cycle(cycle_ids)
+    views = queries.count_views_by_cycle(cycle_ids)
+    layouts = queries.list_likert_layouts(cycle_ids)
+    for _group_id, name, cycle_id, title in groups:
+        if cycle_id is None:
+            columns.append(Column(name, None, None, {}))
             continue
-        rows = queries.list_score_rows(cycle.id)
-        took_part = queries.count_views(cycle.id)
+        rows = score_rows.get(cycle_id, [])
+        took_part = views.get(cycle_id, {})
         total = sum(took_part.values())
         total_all += total
         results = {}
-        for audience, theme in queries.list_likert_layout(cycle.id):
+        for audience, theme in layouts.get(cycle_id, {}):
             if theme == OWN_THEME:
                 continue  # a group's own questions mean nothing across groups
             layout.setdefault((audience, theme))
@@ -119,7 +124,7 @@ def build_rollup(network: Network, rounded: bool = False) -> Rollup:
             pooled[(audience, theme)].extend(parts)
             safe = privacy.combination_safe([part for _, _, part in parts], k)
             results[(audience, theme)] = _figure([r for rs, _, _ in parts for r in rs], k, safe)
-        columns.append(_column(group.name, cycle.title, total, results, rounded))
+        columns.append(_column(name, title, total, results, rounded))
     overall = {}
     for key, parts in pooled.items():
         keep = set(privacy.parts_to_combine([part for _, _, part in parts], k))

@@ -1,0 +1,117 @@
+"""The network's pages ask the database a fixed number of times, whatever its size: counted
+statement by statement at 3 and at 30 groups."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+
+from inquiry.cycles.queries import list_cycle_questions
+from inquiry.cycles.services import close_cycle
+from inquiry.extensions import db
+from inquiry.responses.services import record_response
+
+from .accounts.test_login import sign_in
+from .factories import make_group, make_network, make_open_cycle, make_user
+from .pages import check_page
+
+NETWORK_PAGES = ["/workspace/", "/workspace/rollup", "/workspace/rollup.csv"]
+
+
+def _network_of(groups: int) -> str:
+    """A network of `groups` groups, each with two closed cycles (the latest answered by a
+    number of members that varies from group to group, some under the threshold) and an
+    open one; returns its coordinator's email."""
+    network = make_network()
+    for i in range(groups):
+        group = make_group(network, name=f"Group {i:02d}")
+        make_open_cycle(group, title="Spring", starts_on=date(2026, 3, 1), ends_on=date(2026, 4, 1))
+        for title, starts in (("Summer", date(2026, 6, 1)), ("Autumn", date(2026, 9, 1))):
+            cycle = make_open_cycle(group, title=title, starts_on=starts, ends_on=starts)
+            questions = list_cycle_questions(cycle.id, "member")
+            for person in range(2 + i % 5):
+                record_response(
+                    questions,
+                    audience="member",
+                    language="en_GB",
+                    answers={"hope.gives_hope": str(1 + (i + person) % 5)},
+                )
+            close_cycle(cycle)
+        db.session.commit()
+    return make_user("coordinator", network).email
+
+
+@contextlib.contextmanager
+def _counting(engine):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _statements(app, email: str, groups: int) -> dict[str, int]:
+    with app.app_context():
+        engine = db.engine
+    client = app.test_client()
+    sign_in(client, email)
+    counts = {}
+    for url in NETWORK_PAGES:
+        client.get(url)  # the first request of a session may load what later ones reuse
+        with _counting(engine) as statements:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(statements)
+        if url == "/workspace/":
+            page = check_page(response)
+            names = [h.get_text() for h in page.select("section.card h2")]
+            assert names == [f"Group {i:02d}" for i in range(groups)]
+        if url.endswith(".csv"):
+            rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+            cycles = {(r["column"], r["cycle"]) for r in rows if r["column"].startswith("Group")}
+            # Each group's latest closed cycle, and no other.
+            assert cycles == {(f"Group {i:02d}", "Autumn") for i in range(groups)}
+    return counts
+
+
+def test_network_pages_take_as_many_statements_at_30_groups_as_at_3(app):
+    # Two networks side by side: only the number of groups differs.
+    with app.app_context():
+        small, large = _network_of(3), _network_of(30)
+        db.session.remove()
+    at_3, at_30 = _statements(app, small, 3), _statements(app, large, 30)
+    assert at_30 == at_3
+    assert all(n <= 12 for n in at_3.values()), at_3
+
+
+@pytest.mark.parametrize("page", ["2", "999", "abc", "-1"])
+def test_the_home_page_lists_groups_a_page_at_a_time(app, monkeypatch, page):
+    from inquiry.groups import views
+
+    monkeypatch.setattr(views, "GROUPS_PER_PAGE", 2)
+    with app.app_context():
+        network = make_network()
+        for i in range(3):
+            make_group(network, name=f"Group {i}")
+        email = make_user("coordinator", network).email
+    client = app.test_client()
+    sign_in(client, email)
+    html = check_page(client.get(f"/workspace/?page={page}"))
+    names = [h.get_text() for h in html.select("section.card h2")]
+    nav = html.select_one("nav[aria-label='Pages of groups']").get_text(" ", strip=True)
+    if page in ("2", "999"):  # past the end: the last page
+        assert names == ["Group 2"]
+        assert "Groups 3 to 3 of 3" in nav and "Previous page" in nav and "Next page" not in nav
+    else:  # anything else: the first page
+        assert names == ["Group 0", "Group 1"]
+        assert "Groups 1 to 2 of 3" in nav and "Next page" in nav and "Previous page" not in nav
