@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import has_request_context
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -34,6 +35,8 @@ ACTIONS = (
     "two_step_off",
     "recovery_used",
     "recovery_new",
+    # Answers brought in from a file (counts only, never what the file held).
+    "imported",
 )
 
 
@@ -54,6 +57,8 @@ class AuditEvent(db.Model):
     object_type: Mapped[str] = mapped_column(sa.String(30))
     object_id: Mapped[int | None]
     detail: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Recorded by a command run on the server (no one signed in), not from the workspace.
+    by_command: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 def record(action: str, obj, user_id: int | None, detail: str = "") -> None:
@@ -64,7 +69,8 @@ def record(action: str, obj, user_id: int | None, detail: str = "") -> None:
 def record_on(
     action: str, object_type: str, object_id: int | None, user_id: int | None, detail: str = ""
 ) -> None:
-    """Note an action on something that may have no row (a sign-in with an unknown address)."""
+    """Note an action on something that may have no row (a sign-in with an unknown address).
+    Outside a request (a command on the server) the event says it came from the command line."""
     db.session.add(
         AuditEvent(
             action=action,
@@ -72,5 +78,6 @@ def record_on(
             object_id=object_id,
             user_id=user_id,
             detail=detail[:200],
+            by_command=not has_request_context(),
         )
     )

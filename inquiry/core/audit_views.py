@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "two_step_off": _l("turned off the second step"),
     "recovery_used": _l("used a recovery code"),
     "recovery_new": _l("made new recovery codes"),
+    "imported": _l("imported answers"),
 }
 OBJECT_LABELS = {
     "action": _l("action"),

@@ -23,11 +23,13 @@ def purge_drafts_command() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def import_responses_command(cycle_id: int, file: str) -> None:
-    """Import answers from a CSV with the columns of `inquiry export`: all or nothing."""
+    """Import answers from a CSV with the columns of `inquiry export` into an open cycle: all
+    or nothing, each response once (a file imported before adds nothing)."""
     from pathlib import Path
 
     from sqlalchemy.exc import IntegrityError
 
+    from ..core import audit
     from ..cycles.queries import get_cycle
     from .imports import import_responses
 
@@ -37,11 +39,13 @@ def import_responses_command(cycle_id: int, file: str) -> None:
     try:
         result = import_responses(cycle, Path(file).read_bytes())
         if not result.errors:
+            audit.record("imported", cycle, None, import_detail(result, "csv"))
             db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
         raise click.ClickException(
-            "Nothing was imported: this file has been imported into this cycle before."
+            "Nothing was imported: some of these responses were being imported at the same "
+            "time. Try again."
         ) from error
     if result.errors:
         db.session.rollback()
@@ -49,8 +53,20 @@ def import_responses_command(cycle_id: int, file: str) -> None:
             click.echo(line, err=True)
         if len(result.errors) > 200:
             click.echo(f"... and {len(result.errors) - 200} more problems.", err=True)
+        if result.skipped:
+            # Everything in the file is here already: there is nothing to fix.
+            raise click.ClickException("Nothing new to import.")
         raise click.ClickException("Nothing was imported. Fix the lines above and try again.")
-    click.echo(f"Imported {result.responses} responses with {result.answers} answers.")
+    skipped = f"; {result.skipped} already imported, skipped" if result.skipped else ""
+    click.echo(f"Imported {result.responses} responses with {result.answers} answers{skipped}.")
+
+
+def import_detail(result, kind: str) -> str:
+    """What the audit log keeps of an import: how many, never what."""
+    return (
+        f"{kind}: {result.responses} responses, {result.answers} answers, "
+        f"{result.skipped} already imported, skipped"
+    )
 
 
 @click.command("quotes")

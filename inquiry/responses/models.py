@@ -30,6 +30,10 @@ class Response(db.Model):
         enum_check("audience", AUDIENCES),
         enum_check("source", SOURCES),
         sa.UniqueConstraint("id", "cycle_id", "audience", name="uq_response_answer_target"),
+        # An imported sheet is stored once per cycle, however often its file comes in.
+        sa.UniqueConstraint(
+            "cycle_id", "import_fingerprint", name="uq_response_import_fingerprint"
+        ),
         sa.CheckConstraint(
             "audience = 'peer_worker' OR NOT shares_openly", name="shares_openly_peer_workers_only"
         ),
@@ -49,6 +53,8 @@ class Response(db.Model):
     shares_openly: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Keyed hash of the receipt code shown on the confirmation page, for withdrawal.
     receipt_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Digest of an imported response's content (responses/imports.py), None for the others.
+    import_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response",

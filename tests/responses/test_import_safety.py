@@ -1,0 +1,165 @@
+"""Importing answers cannot do harm: never into a closed cycle, the same sheets only once
+(recognised by what they say, not by the file's bytes), and from the workspace all or
+nothing, every bad line named, audited without content."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from inquiry.core.audit import AuditEvent
+from inquiry.cycles.services import close_cycle, create_cycle
+from inquiry.extensions import db
+from inquiry.responses.models import Answer, Response
+
+from ..accounts.test_login import sign_in
+from ..factories import make_group, make_open_cycle, make_user
+from ..pages import check_page, form_fields
+
+HEADER = ["response_id", "audience", "language", "source", "submitted_on", "question_key"]
+HEADER += ["theme", "value"]
+CANARY = "Canary words 7Q"
+# Three sheets: two people gave the very same answers on the same day (a and b).
+SHEETS = [
+    ("a", "member", "hope.gives_hope", "hope", "4"),
+    ("a", "member", "open.anything_else", "open", "More walks, please"),
+    ("b", "member", "hope.gives_hope", "hope", "4"),
+    ("b", "member", "open.anything_else", "open", "More walks, please"),
+    ("c", "member", "hope.gives_hope", "hope", "prefer_not_to_say"),
+    ("c", "member", "open.anything_else", "open", f"{CANARY}\non two lines"),
+]
+
+
+def _csv(rows=SHEETS, *, order=None, newline="\n", bom=False, pad="", ids=None) -> bytes:
+    """The sheets as a CSV; the same content however the file is laid out."""
+    import csv
+
+    columns = order or HEADER
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator=newline)
+    writer.writerow(columns)
+    for rid, audience, key, theme, value in rows:
+        cells = {
+            "response_id": (ids or {}).get(rid, rid),
+            "audience": audience,
+            "language": "en_GB",
+            "source": "paper",
+            "submitted_on": "2026-11-20",
+            "question_key": key,
+            "theme": theme,
+            "value": value,
+        }
+        writer.writerow([f"{pad}{cells[c]}{pad}" for c in columns])
+    return ("\ufeff" if bom else "").encode() + out.getvalue().encode()
+
+
+def _count(cycle_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Response).filter_by(cycle_id=cycle_id)
+    )
+
+
+@pytest.fixture
+def run(app, tmp_path):
+    runner = app.test_cli_runner()
+
+    def invoke(cycle_id: int, data: bytes):
+        path = tmp_path / "sheets.csv"
+        path.write_bytes(data)
+        return runner.invoke(args=["import-responses", str(cycle_id), str(path)])
+
+    return invoke
+
+
+@pytest.fixture
+def cycle_id(app):
+    with app.app_context():
+        return make_open_cycle().id
+
+
+def test_a_closed_or_draft_cycle_takes_nothing(app, run):
+    with app.app_context():
+        cycle = make_open_cycle()
+        close_cycle(cycle)
+        draft = create_cycle(make_group().id, "Next", cycle.starts_on, cycle.ends_on)
+        db.session.commit()
+        closed_id, draft_id = cycle.id, draft.id
+    refused = run(closed_id, _csv())
+    assert refused.exit_code != 0
+    assert "This cycle is closed: answers can no longer be added" in refused.output
+    assert "Nothing was imported" in refused.output
+    not_yet = run(draft_id, _csv())
+    assert not_yet.exit_code != 0 and "Open the cycle first" in not_yet.output
+    with app.app_context():
+        assert _count(closed_id) == _count(draft_id) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 0
+
+
+def test_the_same_sheets_import_once_however_the_file_is_saved(app, run, cycle_id):
+    first = run(cycle_id, _csv())
+    assert first.exit_code == 0, first.output
+    # The two identical sheets in one file are two people: both kept.
+    assert "Imported 3 responses with 6 answers." in first.output
+    reordered = [HEADER[i] for i in (7, 2, 0, 5, 1, 6, 4, 3)]
+    for same in (
+        _csv(),
+        _csv(bom=True, newline="\r\n"),
+        _csv(order=reordered),
+        _csv(pad="  "),
+        _csv(ids={"a": "17", "b": "18", "c": "19"}),  # renumbered, as spreadsheets do
+        _csv(rows=[(r, a, k, "", v) for r, a, k, _t, v in reversed(SHEETS)]),
+        _csv(rows=[(*s[:4], s[4].replace("\n", "\r\n  ")) for s in SHEETS]),
+    ):
+        again = run(cycle_id, same)
+        assert again.exit_code != 0
+        assert "3 already imported, skipped" in again.output
+        assert "Nothing new to import." in again.output and "Fix the lines" not in again.output
+    with app.app_context():
+        assert _count(cycle_id) == 3
+        prints = db.session.scalars(
+            sa.select(Response.import_fingerprint).filter_by(cycle_id=cycle_id)
+        ).all()
+        assert len(set(prints)) == 3 and all(len(p) == 64 for p in prints)
+
+
+def test_a_different_sheet_imports_and_the_rest_is_skipped(app, run, cycle_id):
+    assert run(cycle_id, _csv()).exit_code == 0
+    changed = [*SHEETS[:4], SHEETS[4][:4] + ("2",), SHEETS[5]]
+    result = run(cycle_id, _csv(changed))
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 responses with 2 answers; 2 already imported, skipped." in result.output
+    # A third identical sheet arriving in a later file of its own is taken for one of the
+    # two already here: within one file identical sheets are people, across files copies.
+    third = run(cycle_id, _csv([s for s in SHEETS if s[0] == "a"], ids={"a": "z"}))
+    assert "1 already imported, skipped" in third.output
+    with app.app_context():
+        assert _count(cycle_id) == 4
+        likert = db.session.scalars(
+            sa.select(Answer.likert)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.cycle_id == cycle_id, Answer.qtype == "likert")
+        ).all()
+        assert sorted(v for v in likert if v) == [2, 4, 4]
+
+
+def test_the_same_file_into_another_cycle_is_new_there(app, run, cycle_id):
+    with app.app_context():
+        other = make_open_cycle().id
+    assert run(cycle_id, _csv()).exit_code == 0
+    assert "Imported 3 responses" in run(other, _csv()).output
+    with app.app_context():
+        assert _count(cycle_id) == _count(other) == 3
+
+
+def test_the_command_line_import_is_audited_with_counts_only(app, run, cycle_id):
+    assert run(cycle_id, _csv()).exit_code == 0
+    run(cycle_id, _csv())  # nothing new: nothing recorded
+    with app.app_context():
+        events = db.session.scalars(sa.select(AuditEvent)).all()
+        assert [(e.action, e.object_type, e.object_id, e.user_id, e.by_command) for e in events] == [
+            ("imported", "cycle", cycle_id, None, True)
+        ]
+        assert events[0].detail == "csv: 3 responses, 6 answers, 0 already imported, skipped"
+        assert CANARY not in events[0].detail and "walks" not in events[0].detail
