@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.codes import normalise
 from ..extensions import db
-from ..questions.models import Question
+from ..questions.models import Question, QuestionText
 from ..responses.models import Response
 from .models import Cycle, CycleQuestion, JoinCode
 
@@ -41,6 +43,76 @@ def list_cycle_questions(
     if not with_texts:
         query = query.options(joinedload(CycleQuestion.question).lazyload(Question.texts))
     return list(db.session.scalars(query).unique())
+
+
+@dataclass(frozen=True)
+class AskedText:
+    text: str
+    hint: str | None
+    option_labels: list | None
+
+
+@dataclass(frozen=True, eq=False)
+class AskedQuestion:
+    """A cycle's question as a member's pages show it: plain values (read like a
+    CycleQuestion and its Question), with its words in the languages that were asked for."""
+
+    id: int
+    cycle_id: int
+    audience: str
+    position: int
+    key: str
+    theme: str
+    qtype: str
+    options: list | None
+    texts: dict[str, AskedText]
+
+    @property
+    def question(self) -> AskedQuestion:
+        return self
+
+    def text_in(self, language: str, fallback: str = "en_GB") -> AskedText:
+        return self.texts.get(language) or self.texts[fallback]
+
+
+def list_asked_questions(
+    cycle_id: int, audience: str, language: str | None = None
+) -> list[AskedQuestion]:
+    """One audience's questions in a cycle, in order, in one narrow query: what a member's
+    page plan needs, with the words in `language` (and English, the fallback) when given."""
+    languages = sorted({language, "en_GB"}) if language else []
+    rows = db.session.execute(
+        sa.select(
+            CycleQuestion.id,
+            CycleQuestion.position,
+            Question.key,
+            Question.theme,
+            Question.qtype,
+            Question.options,
+            QuestionText.language,
+            QuestionText.text,
+            QuestionText.hint,
+            QuestionText.option_labels,
+        )
+        .join(Question, Question.id == CycleQuestion.question_id)
+        .outerjoin(
+            QuestionText,
+            sa.and_(QuestionText.question_id == Question.id, QuestionText.language.in_(languages)),
+        )
+        .where(CycleQuestion.cycle_id == cycle_id, CycleQuestion.audience == audience)
+        .order_by(CycleQuestion.position)
+    )
+    asked: dict[int, AskedQuestion] = {}
+    for row in rows:
+        question = asked.get(row.id)
+        if question is None:
+            question = asked[row.id] = AskedQuestion(
+                row.id, cycle_id, audience, row.position, row.key, row.theme, row.qtype,
+                row.options, {},
+            )  # fmt: skip
+        if row.language is not None:
+            question.texts[row.language] = AskedText(row.text, row.hint, row.option_labels)
+    return list(asked.values())
 
 
 def list_cycles_with_counts() -> list[tuple[Cycle, dict[str, int]]]:

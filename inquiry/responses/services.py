@@ -145,7 +145,8 @@ class SendResult(enum.Enum):
     CLOSED = "closed"
 
 
-# The send's statements, built once: it is the busiest write a member makes.
+# The send's statements, built once: it is the busiest write a member makes. The draft, its
+# cycle's state and the questions it answers come back in one read (a row per question).
 _DRAFT_TO_SEND = (
     sa.select(
         Draft.id,
@@ -158,17 +159,18 @@ _DRAFT_TO_SEND = (
         Draft.shares_openly,
         Draft.link_digests,
         Cycle.state,
+        CycleQuestion.id.label("question_id"),
+        CycleQuestion.qtype,
+        Question.key,
+        Question.options,
     )
     .join(Cycle, Cycle.id == Draft.cycle_id)
-    .where(Draft.token_digest == sa.bindparam("digest"), Draft.expires_at > sa.bindparam("now"))
-)
-_QUESTION_KEYS = (
-    sa.select(CycleQuestion.id, CycleQuestion.qtype, Question.key, Question.options)
-    .join(Question, Question.id == CycleQuestion.question_id)
-    .where(
-        CycleQuestion.cycle_id == sa.bindparam("cycle_id"),
-        CycleQuestion.audience == sa.bindparam("audience"),
+    .outerjoin(
+        CycleQuestion,
+        sa.and_(CycleQuestion.cycle_id == Draft.cycle_id, CycleQuestion.audience == Draft.audience),
     )
+    .outerjoin(Question, Question.id == CycleQuestion.question_id)
+    .where(Draft.token_digest == sa.bindparam("digest"), Draft.expires_at > sa.bindparam("now"))
 )
 _INSERT_RESPONSE = sa.insert(Response.__table__)
 _PARSE = {key: qtype.parse for key, qtype in QUESTION_TYPES.items()}
@@ -180,17 +182,18 @@ _DELETE_DRAFT = sa.delete(Draft.__table__).where(Draft.__table__.c.id == sa.bind
 def send_draft(resume_token: str | None, submission_token: str, key: str) -> SendResult:
     """Turn the member's draft into a response and delete the draft.
 
-    It reads and writes plain rows: one read of the draft with its cycle's state, one of the
-    question keys, then the inserts. A second send of the same submission token (a double
-    tap, a retry) finds the response already stored; two at once meet the UNIQUE token, and
-    the caller checks again after rolling back.
+    It reads and writes plain rows: one read of the draft with its cycle's state and its
+    questions, then the inserts and the delete. A second send of the same submission token
+    (a double tap, a retry) finds the response already stored; two at once meet the UNIQUE
+    token, and the caller checks again after rolling back.
     """
     connection = db.session.connection()
-    draft = None
+    rows = []
     if resume_token and len(resume_token) <= 100:
-        draft = connection.execute(
+        rows = connection.execute(
             _DRAFT_TO_SEND, {"digest": token_digest(resume_token), "now": utcnow()}
-        ).first()
+        ).all()
+    draft = rows[0] if rows else None
     if draft is None or draft.submission_token != submission_token:
         if is_stored(submission_token):
             return SendResult.ALREADY_SENT
@@ -210,24 +213,22 @@ def send_draft(resume_token: str | None, submission_token: str, key: str) -> Sen
         "receipt_digest": receipt_digest(key, receipt_code(key, submission_token)),
     }
     response_id = connection.execute(_INSERT_RESPONSE, response).inserted_primary_key[0]
-    rows = []
-    for question in connection.execute(
-        _QUESTION_KEYS, {"cycle_id": draft.cycle_id, "audience": draft.audience}
-    ):
-        value = answers.get(question.key)
+    answer_rows = []
+    for question in rows:
+        value = answers.get(question.key) if question.question_id is not None else None
         values = None if value is None else _PARSE[question.qtype](value, question.options)
         if values is not None:
-            rows.append(
+            answer_rows.append(
                 {
                     "response_id": response_id,
                     "cycle_id": draft.cycle_id,
                     "audience": draft.audience,
-                    "cycle_question_id": question.id,
+                    "cycle_question_id": question.question_id,
                     **values,
                 }
             )
-    if rows:
-        connection.execute(_INSERT_ANSWERS, rows)
+    if answer_rows:
+        connection.execute(_INSERT_ANSWERS, answer_rows)
     if draft.link_digests:
         connection.execute(
             _INSERT_LINK_KEYS,

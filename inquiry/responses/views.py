@@ -24,7 +24,7 @@ from ..core.cookies import set_member_cookie
 from ..core.errors import unavailable
 from ..core.forms import BaseForm
 from ..core.models import utcnow
-from ..cycles.queries import get_cycle, list_cycle_questions
+from ..cycles.queries import get_cycle, list_asked_questions
 from ..extensions import csrf, db, limiter
 from ..i18n import current_language
 from ..questions.types import PREFER_NOT_TO_SAY, answer_label
@@ -73,7 +73,9 @@ def _current_draft():
     if draft is None:
         return None, None
     g.language = draft.language
-    plan = build_plan(draft.audience, list_cycle_questions(draft.cycle_id, draft.audience))
+    plan = build_plan(
+        draft.audience, list_asked_questions(draft.cycle_id, draft.audience, draft.language)
+    )
     return draft, plan
 
 
@@ -137,7 +139,7 @@ def start():
     if cycle is None or not cycle.is_open:
         return _closed()
     g.group_language = cycle.group.default_language
-    plan = build_plan(audience, list_cycle_questions(cycle.id, audience))
+    plan = build_plan(audience, list_asked_questions(cycle.id, audience))
     k = cycle.group.network.min_responses
     form = _start_form(audience, draft, k)
     actions = list_actions_to_review(cycle)
