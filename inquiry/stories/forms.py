@@ -1,0 +1,121 @@
+"""Forms for the story round: one per page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from ..core.forms import BaseForm, clean_text
+from .models import REASONS_MAX, TEXT_MAX, TITLE_MAX
+
+_TITLE_LENGTH = Length(max=TITLE_MAX, message=_l("Keep the title to 80 characters or fewer"))
+_TEXT_LENGTH = Length(max=TEXT_MAX, message=_l("Keep your story to 2000 characters or fewer"))
+
+
+class StoryForm(BaseForm):
+    """A member's or peer support worker's story of change."""
+
+    title = StringField(
+        _l("A short title for your story"),
+        description=_l("A few words, for example: “Walking again”"),
+        filters=[clean_text],
+        validators=[DataRequired(_l("Give your story a short title")), _TITLE_LENGTH],
+    )
+    text = TextAreaField(
+        _l("Your story"),
+        description=_l(
+            "What has changed for you since you came to the group? "
+            "What was it like before, and what is it like now?"
+        ),
+        filters=[clean_text],
+        validators=[DataRequired(_l("Write your story")), _TEXT_LENGTH],
+    )
+    may_share = RadioField(
+        _l("May we read your story out to the group and put it in the summary?"),
+        choices=[
+            SelectChoice("yes", _l("Yes, you may read it out and share it. Do not use my name.")),
+            SelectChoice("no", _l("No, only the facilitator may read it")),
+        ],
+        description=_l("The facilitator may leave out some words, like names. They never add any."),
+        validators=[InputRequired(_l("Choose whether we may share your story"))],
+    )
+    submission_token = HiddenField(validators=[InputRequired(), Length(min=36, max=36)])
+
+
+class StoryCodeForm(BaseForm):
+    code = StringField(
+        _l("Enter your group's code"),
+        description=_l("It has 6 letters and numbers, for example KM4TXR"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Enter your group's code")),
+            Length(max=20, message=_l("Enter the 6 letters and numbers of your group's code")),
+        ],
+    )
+
+
+class StoryWithdrawForm(BaseForm):
+    receipt = StringField(
+        _l("Your story's receipt code"),
+        description=_l("It has 8 letters and numbers, for example KM4T-XR7C"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Enter your story's receipt code")),
+            Length(max=20, message=_l("Enter the 8 letters and numbers of your receipt code")),
+        ],
+    )
+
+
+class ChooseStoryForm(BaseForm):
+    story = RadioField(
+        _l("Which story matters most to you?"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose one story"))],
+    )
+
+    def validate_story(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose one of the stories shown"))
+
+
+class ShortenForm(BaseForm):
+    """The words read out at the meeting: the writer's own, perhaps with some left out."""
+
+    title = StringField(
+        _l("Title"),
+        filters=[clean_text],
+        validators=[DataRequired(_l("Keep at least a few of the person's words")), _TITLE_LENGTH],
+    )
+    text = TextAreaField(
+        _l("Story, as it will be read out"),
+        description=_l(
+            "You may leave words out, such as names, and put […] where they were. "
+            "You cannot add or change words."
+        ),
+        filters=[clean_text],
+        validators=[DataRequired(_l("Keep at least a few of the person's words")), _TEXT_LENGTH],
+    )
+
+
+class RecordChoiceForm(BaseForm):
+    story = RadioField(
+        _l("Which story did the group choose?"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose the story the group chose"))],
+    )
+    reasons = TextAreaField(
+        _l("Why did the group choose it?"),
+        description=_l("In the group's own words: what made this change matter most."),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Write why the group chose this story")),
+            Length(max=REASONS_MAX, message=_l("Keep this to 2000 characters or fewer")),
+        ],
+    )
+
+    def validate_story(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose one of the shortlisted stories"))
