@@ -61,6 +61,8 @@ def configure_blueprints(app: Flask) -> None:
     from .printing.views import bp as printing_bp
     from .reports.views import bp as reports_bp
     from .responses.views import bp as responses_bp
+    from .stories.member_views import members as tell_bp
+    from .stories.views import bp as stories_bp
 
     app.register_blueprint(responses_bp)
     app.register_blueprint(accounts_bp)
@@ -72,6 +74,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(printing_bp, url_prefix="/workspace")
     app.register_blueprint(interchange_bp, url_prefix="/workspace")
     app.register_blueprint(topics_bp)
+    app.register_blueprint(stories_bp, url_prefix="/workspace")
+    app.register_blueprint(tell_bp)
     from .core.audit_views import bp as audit_bp
 
     app.register_blueprint(audit_bp, url_prefix="/workspace")

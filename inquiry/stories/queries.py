@@ -23,8 +23,10 @@ def get_active_round(cycle_id: int) -> StoryRound | None:
 
 
 def may_write(cycle: Cycle) -> bool:
-    """People may write a story while the cycle is open and its story round is on."""
-    return cycle.is_open and get_active_round(cycle.id) is not None
+    """People may write a story while the cycle is open and its story round is on, until the
+    group has chosen."""
+    found = get_active_round(cycle.id) if cycle.is_open else None
+    return found is not None and not found.is_done
 
 
 def may_choose(cycle: Cycle) -> bool:
