@@ -27,3 +27,23 @@ def review_action(action: Action, user_id: int, status: str, note: str) -> None:
     action.status, action.status_note = status, note
     audit.record("edited", action, user_id, status)
     db.session.flush()
+
+
+def update_action(
+    action: Action, user_id: int, what: str, who: str, due_on: date | None, theme: str | None
+) -> bool:
+    """Correct what was agreed, who does it and by when; returns whether anything changed."""
+    new = (what, who, due_on, theme or None)
+    if new == (action.what, action.who, action.due_on, action.theme):
+        return False
+    action.what, action.who, action.due_on, action.theme = new
+    audit.record("edited", action, user_id)
+    db.session.flush()
+    return True
+
+
+def delete_action(action: Action, user_id: int) -> None:
+    """Delete an action recorded by mistake (the log keeps that it was, never its words)."""
+    audit.record("deleted", action, user_id, f"cycle {action.cycle_id}")
+    db.session.delete(action)
+    db.session.flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -73,3 +73,51 @@ def review(action_id: int):
     db.session.commit()
     flash(_("Saved how the action went."))
     return redirect(url_for(".agreed", cycle_id=action.cycle_id))
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(action_id: int):
+    """Correct what was agreed, who does it, by when, or its theme."""
+    action = get_in_cycle_or_404(Action, action_id)
+    form = _action_form()
+    if request.method == "GET":
+        form.what.data, form.who.data = action.what, action.who
+        form.due_on.data, form.theme.data = action.due_on, action.theme or ""
+    if form.validate_on_submit():
+        changed = services.update_action(
+            action,
+            current_user.id,
+            form.what.data,
+            form.who.data or "",
+            form.due_on.data,
+            form.theme.data,
+        )
+        if changed:
+            db.session.commit()
+            flash(_("Action changed."))
+        else:
+            flash(_("Nothing changed."))
+        return redirect(url_for(".agreed", cycle_id=action.cycle_id))
+    return render_template("actions/edit.html", action=action, cycle=action.cycle, form=form), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/actions/<int:action_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(action_id: int):
+    """Delete an action recorded by mistake, after a confirmation page."""
+    from ..cycles.forms import ConfirmForm
+
+    action = get_in_cycle_or_404(Action, action_id)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        cycle_id = action.cycle_id
+        services.delete_action(action, current_user.id)
+        db.session.commit()
+        flash(_("Action deleted."))
+        return redirect(url_for(".agreed", cycle_id=cycle_id))
+    return render_template("actions/delete.html", action=action, cycle=action.cycle, form=form)

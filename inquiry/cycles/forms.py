@@ -17,7 +17,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from ..core.forms import BaseForm, clean_text
 
 
-class CycleForm(BaseForm):
+class CycleDetailsForm(BaseForm):
+    """A cycle's name and dates: set when it is made, corrected at any time."""
+
     title = StringField(
         _l("Name of the cycle"),
         description=_l("For example, Spring 2027"),
@@ -33,14 +35,17 @@ class CycleForm(BaseForm):
     ends_on = DateField(
         _l("Last day"), validators=[DataRequired(_l("Enter the last day, like 2027-03-26"))]
     )
-    member_questions = SelectMultipleField(_l("Questions for group members"), choices=[])
-    peer_worker_questions = SelectMultipleField(
-        _l("Questions for peer support workers"), choices=[]
-    )
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
             raise ValidationError(_l("The last day must be on or after the first day"))
+
+
+class CycleForm(CycleDetailsForm):
+    member_questions = SelectMultipleField(_l("Questions for group members"), choices=[])
+    peer_worker_questions = SelectMultipleField(
+        _l("Questions for peer support workers"), choices=[]
+    )
 
     def validate_member_questions(self, field):
         if not field.data and not self.peer_worker_questions.data:
@@ -100,3 +105,28 @@ class OwnQuestionForm(BaseForm):
                 raise ValidationError(_l("Give between 2 and 8 options, one on each line"))
             if any(len(o) > 100 for o in options):
                 raise ValidationError(_l("Keep each option to 100 characters or fewer"))
+
+
+class OwnQuestionEditForm(BaseForm):
+    """Correcting a group's own question before anyone answers: its words, theme and options
+    (who it is for and its kind of answer stay; to change those, remove it and add another)."""
+
+    text = OwnQuestionForm.text
+    theme = SelectField(_l("Which theme it belongs to"), choices=[])
+    options = OwnQuestionForm.options
+    option_list = OwnQuestionForm.option_list
+
+    def __init__(self, *args, qtype: str = "likert", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.qtype = qtype
+        if qtype != "choice":
+            del self.options
+        if qtype == "text":
+            del self.theme  # answers in people's own words all sit under "In their own words"
+
+    def validate_options(self, field):
+        options = self.option_list()
+        if not 2 <= len(options) <= 8:
+            raise ValidationError(_l("Give between 2 and 8 options, one on each line"))
+        if any(len(o) > 100 for o in options):
+            raise ValidationError(_l("Keep each option to 100 characters or fewer"))

@@ -157,3 +157,77 @@ def add_own_question(
     cycle.questions.append(cq)
     db.session.flush()
     return cq
+
+
+# Corrections ------------------------------------------------------------------------------
+
+
+def update_details(cycle: Cycle, title: str, starts_on: date, ends_on: date) -> list[str]:
+    """Correct a cycle's name and dates, in any state; returns what changed ("title",
+    "dates"), for the audit log (which never holds the words themselves)."""
+    if ends_on < starts_on:
+        raise ValueError("ends before it starts")
+    changed = []
+    if title != cycle.title:
+        changed.append("title")
+    if (starts_on, ends_on) != (cycle.starts_on, cycle.ends_on):
+        changed.append("dates")
+    cycle.title, cycle.starts_on, cycle.ends_on = title, starts_on, ends_on
+    db.session.flush()
+    return changed
+
+
+class NotADraft(ValueError):
+    """The cycle has been opened: people may have answered, so it stays."""
+
+
+def may_delete(cycle: Cycle) -> bool:
+    """Only a cycle that was never opened may be deleted."""
+    return cycle.state == "draft" and cycle.opened_at is None
+
+
+def delete_draft(cycle: Cycle) -> None:
+    """Delete a cycle made by mistake, with its questions; a cycle that opened stays."""
+    from ..responses.models import Response
+
+    if not may_delete(cycle) or db.session.scalar(
+        sa.select(Response.id).filter_by(cycle_id=cycle.id).limit(1)
+    ):
+        raise NotADraft(cycle.id)
+    db.session.delete(cycle)
+    db.session.flush()
+
+
+def own_question_locked(cq: CycleQuestion, *, removing: bool = False) -> str | None:
+    """Why a group's own question can no longer be changed (or, with `removing`, taken out
+    of this cycle): "builtin", "closed", "answered" (this cycle has answers) or, for a change
+    of words only, "answered_elsewhere" (another cycle asking it has); None while it can."""
+    from ..responses.models import Response
+
+    if cq.question.is_builtin:
+        return "builtin"
+    if cq.cycle.state == "closed":
+        return "closed"
+    if db.session.scalar(sa.select(Response.id).filter_by(cycle_id=cq.cycle_id).limit(1)):
+        return "answered"
+    if removing:
+        return None
+    elsewhere = (
+        sa.select(Response.id)
+        .join(CycleQuestion, CycleQuestion.cycle_id == Response.cycle_id)
+        .where(CycleQuestion.question_id == cq.question_id, CycleQuestion.id != cq.id)
+        .limit(1)
+    )
+    if db.session.scalar(elsewhere):
+        return "answered_elsewhere"
+    return None
+
+
+def remove_own_question(cq: CycleQuestion) -> None:
+    """Take a group's own question out of a cycle nobody has answered yet. The question
+    itself stays (other cycles may ask it, and its key is never given to another)."""
+    if own_question_locked(cq, removing=True):
+        raise QuestionsFrozen(cq.cycle_id)
+    cycle = cq.cycle
+    cycle.questions.remove(cq)
+    db.session.flush()

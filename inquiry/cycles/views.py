@@ -73,6 +73,9 @@ def new(group_id: int):
     if request.method == "GET":
         # Copying the previous cycle is the default, so cycles compare like with like.
         chosen = services.questions_of(source) if source else {}
+    if group.archived_at is not None:
+        # An archived group takes no new cycles: its page says so and how to bring it back.
+        return render_template("groups/archived.html", group=group, form=ConfirmForm()), 409
         for audience, field in (
             ("member", form.member_questions),
             ("peer_worker", form.peer_worker_questions),
@@ -250,7 +253,7 @@ def paper_entry(cycle_id: int, audience: str):
     if request.method == "POST" and form.validate():
         token = form.submission_token.data
         if not is_stored(token):
-            record_response(
+            sheet = record_response(
                 questions,
                 audience=audience,
                 language=language,
@@ -359,6 +362,8 @@ def own_questions(cycle_id: int):
         if frozen or cycle.state == "closed":
             abort(409)
         theme = "open" if form.qtype.data == "text" else form.theme.data
+            sheet.entered_by_id = current_user.id
+            audit.record("created", sheet, current_user.id, f"paper sheet, cycle {cycle.id}")
         services.add_own_question(
             cycle,
             form.audience.data,
@@ -419,3 +424,239 @@ def kiosk(cycle_id: int):
         minutes=minutes,
         form=ConfirmForm(),
     )
+
+
+# Corrections: a cycle's name and dates, a draft made by mistake, a group's own questions
+# before anyone answers, typed paper sheets.
+
+
+@bp.route("/cycles/<int:cycle_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(cycle_id: int):
+    from .forms import CycleDetailsForm
+
+    cycle = get_cycle_or_404(cycle_id)
+    form = CycleDetailsForm(obj=cycle)
+    if form.validate_on_submit():
+        changed = services.update_details(
+            cycle, form.title.data, form.starts_on.data, form.ends_on.data
+        )
+        if changed:
+            audit.record("edited", cycle, current_user.id, " and ".join(changed))
+            db.session.commit()
+            flash(_("Changes saved."))
+        else:
+            flash(_("Nothing changed."))
+        return redirect(url_for(".show", cycle_id=cycle.id))
+    return render_template("cycles/edit.html", form=form, cycle=cycle), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(cycle_id: int):
+    """A draft cycle made by mistake, deleted after a confirmation page; a cycle that has
+    opened is never deleted, and the page says why."""
+    cycle = get_cycle_or_404(cycle_id)
+    form = ConfirmForm()
+    allowed = services.may_delete(cycle)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if not allowed:
+            abort(409)
+        group_id, title = cycle.group_id, cycle.title
+        audit.record("deleted", cycle, current_user.id, f"draft in group {group_id}")
+        services.delete_draft(cycle)
+        db.session.commit()
+        flash(_("Deleted the draft cycle %(title)s.", title=title))
+        return redirect(url_for("groups.home", _anchor=f"group-{group_id}"))
+    return render_template("cycles/delete.html", cycle=cycle, form=form, allowed=allowed)
+
+
+def _own_question_or_404(cycle_id: int, cq_id: int):
+    from .models import CycleQuestion
+
+    cycle = get_cycle_or_404(cycle_id)
+    cq = db.session.get(CycleQuestion, cq_id)
+    if cq is None or cq.cycle_id != cycle.id or cq.question.is_builtin:
+        abort(404)
+    return cycle, cq
+
+
+def _own_theme_choices() -> list[SelectChoice]:
+    from ..questions.bank import THEMES
+
+    return [SelectChoice("own", str(THEMES["own"]))] + [
+        SelectChoice(key, str(title))
+        for key, title in THEMES.items()
+        if key not in ("own", "open", "peer_role", "peer_support")
+    ]
+
+
+@bp.route("/cycles/<int:cycle_id>/questions/<int:cq_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_own_question(cycle_id: int, cq_id: int):
+    from ..questions.services import update_own_question
+    from .forms import OwnQuestionEditForm
+
+    cycle, cq = _own_question_or_404(cycle_id, cq_id)
+    locked = services.own_question_locked(cq)
+    question, text = cq.question, cq.question.text_in("en_GB")
+    form = OwnQuestionEditForm(qtype=cq.qtype)
+    if "theme" in form:
+        form.theme.choices = _own_theme_choices()
+    if request.method == "GET":
+        form.text.data = text.text
+        if "theme" in form:
+            form.theme.data = question.theme
+        if "options" in form:
+            form.options.data = "\n".join(text.option_labels or question.options or [])
+    if locked and request.method == "POST":
+        # Answers arrived (or the cycle closed) after the page was opened: nothing changes.
+        return render_template(
+            "cycles/own_question_edit.html", cycle=cycle, cq=cq, form=form, locked=locked
+        ), 409
+    if form.validate_on_submit():
+        changed = update_own_question(
+            question,
+            form.text.data,
+            form.theme.data if "theme" in form else None,
+            form.option_list() if "options" in form else None,
+        )
+        if changed:
+            audit.record("edited", cycle, current_user.id, f"changed question {question.id}")
+            db.session.commit()
+            flash(_("Question changed."))
+        else:
+            flash(_("Nothing changed."))
+        return redirect(url_for(".own_questions", cycle_id=cycle.id))
+    return render_template(
+        "cycles/own_question_edit.html", cycle=cycle, cq=cq, form=form, locked=locked
+    ), 400 if form.errors else 200
+
+
+@bp.route("/cycles/<int:cycle_id>/questions/<int:cq_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_own_question(cycle_id: int, cq_id: int):
+    cycle, cq = _own_question_or_404(cycle_id, cq_id)
+    locked = services.own_question_locked(cq, removing=True)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if locked:
+            abort(409)
+        question_id = cq.question_id
+        services.remove_own_question(cq)
+        audit.record("edited", cycle, current_user.id, f"removed question {question_id}")
+        db.session.commit()
+        flash(_("Question removed."))
+        return redirect(url_for(".own_questions", cycle_id=cycle.id))
+    return render_template(
+        "cycles/own_question_remove.html", cycle=cycle, cq=cq, form=form, locked=locked
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/paper")
+@login_required
+def paper_sheets(cycle_id: int):
+    """The sheets typed in for this cycle: when and by whom, never what they said."""
+    from ..responses.paper import list_paper_sheets, may_correct_sheets
+
+    cycle = get_cycle_or_404(cycle_id)
+    return render_template(
+        "cycles/paper_sheets.html",
+        cycle=cycle,
+        sheets=list_paper_sheets(cycle.id),
+        may_correct=may_correct_sheets(cycle),
+    )
+
+
+def _sheet_or_404(cycle_id: int, response_id: int):
+    """A typed sheet of a cycle whose sheets may still be corrected."""
+    from ..responses.paper import get_paper_sheet, may_correct_sheets
+
+    cycle = get_cycle_or_404(cycle_id)
+    sheet = get_paper_sheet(cycle.id, response_id)
+    if sheet is None:
+        abort(404)
+    if not may_correct_sheets(cycle):
+        abort(409)
+    return cycle, sheet
+
+
+@bp.route("/cycles/<int:cycle_id>/paper/sheets/<int:response_id>", methods=["GET", "POST"])
+@login_required
+def paper_sheet(cycle_id: int, response_id: int):
+    """Open one typed sheet and put it right."""
+    from ..responses.forms import SHARE_OPENLY, STAY_ANONYMOUS
+    from ..responses.paper import (
+        correct_sheet,
+        paper_answers,
+        paper_form,
+        paper_shares_openly,
+        sheet_values,
+    )
+
+    cycle, sheet = _sheet_or_404(cycle_id, response_id)
+    questions = _paper_questions(cycle, sheet.audience)
+    language = cycle.group.default_language
+    form = paper_form(
+        questions,
+        language,
+        request.form if request.method == "POST" else None,
+        sharing_threshold=(
+            cycle.group.network.min_responses if sheet.audience == "peer_worker" else None
+        ),
+    )
+    del form.submission_token  # a correction changes the stored sheet, it sends nothing new
+    if request.method == "GET":
+        for name, value in sheet_values(sheet, questions).items():
+            form[name].data = value
+        form.may_quote.data = sheet.may_quote
+        if "shares_openly" in form:
+            form.shares_openly.data = SHARE_OPENLY if sheet.shares_openly else STAY_ANONYMOUS
+    if request.method == "POST" and form.validate():
+        changed = correct_sheet(
+            sheet,
+            questions,
+            paper_answers(form, questions),
+            may_quote=form.may_quote.data,
+            shares_openly=paper_shares_openly(form),
+        )
+        if changed:
+            audit.record("edited", sheet, current_user.id, f"paper sheet, cycle {cycle.id}")
+            db.session.commit()
+            flash(_("Sheet corrected."))
+        else:
+            flash(_("Nothing changed."))
+        return redirect(url_for(".paper_sheets", cycle_id=cycle.id))
+    return render_template(
+        "cycles/paper_entry.html",
+        cycle=cycle,
+        audience=sheet.audience,
+        form=form,
+        questions=questions,
+        sheet=sheet,
+        counts=count_responses(cycle.id),
+    ), 400 if form.errors else 200
+
+
+@bp.route("/cycles/<int:cycle_id>/paper/sheets/<int:response_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_paper_sheet(cycle_id: int, response_id: int):
+    from ..responses.paper import delete_sheet
+
+    cycle, sheet = _sheet_or_404(cycle_id, response_id)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        audit.record("deleted", sheet, current_user.id, f"paper sheet, cycle {cycle.id}")
+        delete_sheet(sheet)
+        db.session.commit()
+        flash(_("Sheet deleted."))
+        return redirect(url_for(".paper_sheets", cycle_id=cycle.id))
+    return render_template("cycles/paper_sheet_delete.html", cycle=cycle, sheet=sheet, form=form)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.models import CreatedMixin
+from ..core.models import CreatedMixin, UTCDateTime
 from ..extensions import db
 
 
@@ -38,3 +40,5 @@ class Group(CreatedMixin, db.Model):
 
     network: Mapped[Network] = relationship(back_populates="groups")
     cycles = relationship("Cycle", back_populates="group", order_by="Cycle.starts_on")
+    # An archived group leaves the lists and takes no new cycles; its history stays.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -123,3 +123,33 @@ def _forget_network_pdfs(network_id: int) -> None:
             sa.or_(PdfDocument.network_id == network_id, PdfDocument.cycle_id.in_(cycles))
         )
     )
+
+
+def archive_group(user, group: Group) -> bool:
+    """Archive a group that has ended: it leaves the lists and takes no new cycles, and keeps
+    its history. A group with a cycle still open is refused (close it first, so nobody is
+    left answering a group nobody sees). False when it already was archived."""
+    from ..core.models import utcnow
+
+    if group.archived_at is not None:
+        return False
+    if has_open_cycle(group):
+        raise GroupError(_l("Close the group's open cycle first"))
+    group.archived_at = utcnow()
+    audit.record("edited", group, user.id, "archived")
+    db.session.flush()
+    return True
+
+
+def unarchive_group(user, group: Group) -> bool:
+    """Bring an archived group back into the lists; False when it was not archived."""
+    if group.archived_at is None:
+        return False
+    group.archived_at = None
+    audit.record("edited", group, user.id, "unarchived")
+    db.session.flush()
+    return True
+
+
+def has_open_cycle(group: Group) -> bool:
+    return any(cycle.state == "open" for cycle in group.cycles)

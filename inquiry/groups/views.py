@@ -41,11 +41,14 @@ def home():
     # A page of groups with their cycles and counts in three statements, however many groups
     # a coordinator or an admin looks after.
     visible = list_visible_groups()
+    # Archived groups leave the list; their names stay at the end, to bring one back.
+    archived = [g for g in visible if g.archived_at is not None]
+    visible = [g for g in visible if g.archived_at is None]
     pages = max(1, -(-len(visible) // GROUPS_PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     groups = visible[(page - 1) * GROUPS_PER_PAGE : page * GROUPS_PER_PAGE]
-    cycles = list_cycles_of_groups([g.id for g in groups])
-    for group in groups:
+    cycles = list_cycles_of_groups([g.id for g in groups + archived])
+    for group in groups + archived:
         set_committed_value(group, "cycles", cycles.get(group.id, []))
     counts = count_responses_by_cycle([c.id for g in groups for c in g.cycles])
     networks = list_networks() if current_user.role == "admin" else []
@@ -59,6 +62,7 @@ def home():
         pages=pages,
         first=(page - 1) * GROUPS_PER_PAGE + 1,
         total=len(visible),
+        archived=archived,
     )
 
 
@@ -182,3 +186,46 @@ def _network_page(network):
     return render_template("groups/network.html", form=form, network=network), (
         400 if form.errors else 200
     )
+
+
+@bp.route("/groups/<int:group_id>/archive", methods=["GET", "POST"])
+@login_required
+def archive(group_id: int):
+    """Archive a group that has ended, after a page that says what that means."""
+    from ..cycles.forms import ConfirmForm
+
+    group = get_group_or_404(group_id)
+    form = ConfirmForm()
+    problem = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            services.archive_group(current_user, group)
+        except services.GroupError as error:
+            problem = str(error)
+        else:
+            db.session.commit()
+            flash(_("%(group)s is archived. Its cycles and summaries are kept.", group=group.name))
+            return redirect(url_for(".home", _anchor="archived"))
+    return render_template(
+        "groups/archive.html",
+        group=group,
+        form=form,
+        problem=problem,
+        open_cycle=services.has_open_cycle(group),
+    ), 409 if problem else 200
+
+
+@bp.route("/groups/<int:group_id>/unarchive", methods=["POST"])
+@login_required
+def unarchive(group_id: int):
+    from ..cycles.forms import ConfirmForm
+
+    group = get_group_or_404(group_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if services.unarchive_group(current_user, group):
+        db.session.commit()
+    flash(_("%(group)s is back in your groups.", group=group.name))
+    return redirect(url_for(".home", _anchor=f"group-{group.id}"))

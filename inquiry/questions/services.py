@@ -88,3 +88,50 @@ def import_texts(language: str, rows: list[dict]) -> int:
         written += 1
     db.session.flush()
     return written
+
+
+def option_values(labels: list[str]) -> list[str]:
+    """Stable values for a choice question's options, made from their labels."""
+    import re
+
+    values: list[str] = []
+    for label in labels:
+        value = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40] or "option"
+        while value in values:
+            value += "_"
+        values.append(value)
+    return values
+
+
+def update_own_question(
+    question: Question,
+    text: str,
+    theme: str | None,
+    options: list[str] | None,
+    language: str = "en_GB",
+) -> bool:
+    """Correct a group's own question (never a built-in one) before anyone has answered it:
+    its words, theme and, for a choice, its options. Texts in other languages no longer say
+    the same, so they go (the cycle's page then shows them as not translated yet). Returns
+    whether anything changed."""
+    if question.is_builtin:
+        raise ValueError("built-in questions are not changed here")
+    current = question.texts[language]
+    labels = list(options) if question.qtype == "choice" and options is not None else None
+    changed_words = text != current.text or (
+        labels is not None and labels != (current.option_labels or [])
+    )
+    changed_theme = theme is not None and theme != question.theme
+    if not (changed_words or changed_theme):
+        return False
+    if changed_theme:
+        question.theme = theme
+    if changed_words:
+        current.text = text
+        if labels is not None:
+            current.option_labels = labels
+            question.options = option_values(labels)
+        for other in [lang for lang in question.texts if lang != language]:
+            del question.texts[other]
+    db.session.flush()
+    return True

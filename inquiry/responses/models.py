@@ -37,6 +37,10 @@ class Response(db.Model):
         sa.CheckConstraint(
             "audience = 'peer_worker' OR NOT shares_openly", name="shares_openly_peer_workers_only"
         ),
+        sa.CheckConstraint(
+            "source <> 'web' OR (entered_by_id IS NULL AND corrected_at IS NULL)",
+            name="typed_sheets_only",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +59,11 @@ class Response(db.Model):
     receipt_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # Digest of an imported response's content (responses/imports.py), None for the others.
     import_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
+    # A sheet typed in by staff: who typed it, and when it was last corrected.
+    entered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response",
