@@ -29,6 +29,7 @@ PAGES = [
     "/workspace/cycles/{id}/xlsform/peer_worker.xlsx",
     "/workspace/cycles/{id}/xlsform",
     "/workspace/cycles/{id}/odk",
+    "/workspace/cycles/{id}/import",
     "/workspace/cycles/{id}/research/codebook.csv",
 ]
 # Pages of a closed cycle (actions are agreed after the meeting that discussed it).
@@ -45,6 +46,7 @@ POSTS = [
     "/workspace/agenda/{topic}/remove",
     "/workspace/cycles/{id}/xlsform",
     "/workspace/cycles/{id}/odk",
+    "/workspace/cycles/{id}/import",
     "/workspace/cycles/{id}/kiosk",
 ]
 

@@ -45,9 +45,13 @@ def _fail(problems: list[str], notes: list[str] = (), *, fixable: bool = True) -
 @with_appcontext
 def xlsform_command(cycle_id: int, audience: str, output: str) -> None:
     """A cycle's questions for one audience as an XLSForm, for ODK Collect or KoboToolbox."""
+    from ..core import audit
     from .xlsform import cycle_xlsform
 
-    _write(output, cycle_xlsform(_cycle_or_fail(cycle_id), audience))
+    cycle = _cycle_or_fail(cycle_id)
+    _write(output, cycle_xlsform(cycle, audience))
+    audit.record("exported", cycle, None, f"xlsform {audience}")
+    db.session.commit()
 
 
 @click.command("import-xlsform")
@@ -65,6 +69,9 @@ def import_xlsform_command(cycle_id: int, file: str, audience: str) -> None:
     )
     if result.problems:
         _fail(result.problems, result.notes)
+    from ..core import audit
+
+    audit.record("edited", cycle, None, f"questions from xlsform {audience}")
     db.session.commit()
     for note in result.notes:
         click.echo(note, err=True)
@@ -83,12 +90,19 @@ def import_odk_command(cycle_id: int, file: str) -> None:
     export: checked whole first, each submission once, all or nothing."""
     from sqlalchemy.exc import IntegrityError
 
+    from ..core import audit
     from .services import import_odk_answers
 
     cycle = _cycle_or_fail(cycle_id)
     try:
         result = import_odk_answers(cycle, Path(file).read_bytes())
         if not result.problems:
+            audit.record(
+                "imported",
+                cycle,
+                None,
+                f"odk: {result.added} submissions, {result.skipped} already imported, skipped",
+            )
             db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
@@ -143,7 +157,7 @@ def research_export_command(cycle_id: int, fmt: str, lang: str, output: str) -> 
             _write(str(path.with_name(path.stem + ".codebook.csv")), wide_codebook_csv(table))
     from ..core import audit
 
-    audit.record_on("exported", "cycle", cycle.id, None, f"answers {fmt} for research, command")
+    audit.record("exported", cycle, None, f"answers {fmt} for research, one row each")
     db.session.commit()
 
 

@@ -36,3 +36,14 @@ class OdkAnswersForm(BaseForm):
         ),
         validators=[FileRequired(_l("Choose the CSV file of answers"))],
     )
+
+
+class AnswersCsvForm(BaseForm):
+    file = FileField(
+        _l("The answers (.csv)"),
+        description=_l(
+            "A CSV file with the columns of Inquiry's answers download: response_id, audience, "
+            "language, source, submitted_on, question_key, theme and value, one answer a line."
+        ),
+        validators=[FileRequired(_l("Choose the CSV file of answers"))],
+    )

@@ -7,13 +7,17 @@ submitters). The whole file is checked before anything is stored; every problem 
 its row as a spreadsheet shows it (the header is row 1).
 
 Each submission is stored once: its instanceID (Kobo's `_uuid`) becomes our submission
-token, so a second import of the same submission finds it already there.
+token, so a second import of the same submission finds it already there; it is also part of
+the fingerprint kept with the response (as for every import), so two people who gave the
+same answers are two submissions.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -269,6 +273,34 @@ def _row(number, header, cells, columns, questions):
     submission.token = token_for(token_source)
     submission.submitted_on = submitted_on
     return submission, []
+
+
+def fingerprint(
+    cycle_id: int, audience: str, language: str, submission: Submission, questions
+) -> str:
+    """A digest of what a submission says and which submission it is (its instanceID): the
+    same submission in any later export is the same fingerprint, while two people who gave
+    the same answers on their phones are two submissions, each kept."""
+    answers = {}
+    for key, value in submission.answers.items():
+        question = questions[key]
+        stored = dict(get_type(question.qtype).parse(value, question.options) or {})
+        if stored.get("text") is not None:
+            stored["text"] = re.sub(r"\s+", " ", stored["text"]).strip()
+        answers[key] = stored
+    content = {
+        "cycle": cycle_id,
+        "audience": audience,
+        "language": language,
+        "source": "odk",
+        "submission": submission.token,
+        "day": submission.submitted_on.isoformat() if submission.submitted_on else None,
+        "may_quote": submission.may_quote,
+        "shares_openly": submission.shares_openly,
+        "answers": answers,
+    }
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _value_problem(question, value: str) -> str:

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..questions.models import Question, QuestionText
 from ..responses.models import Response
 from ..responses.services import record_response
-from .odk import read_submissions
+from .odk import fingerprint, read_submissions
 from .xlsform import FALLBACK
 from .xlsform_read import FormQuestion, read_xlsform
 
@@ -259,7 +259,20 @@ def import_odk_answers(cycle: Cycle, data: bytes) -> ImportResult:
                 for s in elsewhere
             ]
         )
-    new = [s for s in found.submissions if s.token not in stored]
+    language = cycle.group.default_language
+    prints = {
+        s.token: fingerprint(cycle.id, found.audience, language, s, questions[found.audience])
+        for s in found.submissions
+    }
+    here = set(
+        db.session.scalars(
+            sa.select(Response.import_fingerprint).where(
+                Response.cycle_id == cycle.id,
+                Response.import_fingerprint.in_(list(prints.values())),
+            )
+        )
+    )
+    new = [s for s in found.submissions if s.token not in stored and prints[s.token] not in here]
     if not new:
         return ImportResult(
             [
@@ -281,10 +294,9 @@ def import_odk_answers(cycle: Cycle, data: bytes) -> ImportResult:
                 )
             ]
         )
-    language = cycle.group.default_language
     today = datetime.now(UTC).date()
     for submission in new:
-        record_response(
+        response = record_response(
             questions_asked,
             audience=found.audience,
             language=language,
@@ -298,6 +310,8 @@ def import_odk_answers(cycle: Cycle, data: bytes) -> ImportResult:
                 submission.submitted_on or today, datetime.min.time(), UTC
             ),
         )
+        response.import_fingerprint = prints[submission.token]
+    db.session.flush()
     return ImportResult(
         [], audience=found.audience, added=len(new), skipped=len(found.submissions) - len(new)
     )

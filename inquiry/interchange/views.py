@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..core import audit
@@ -105,16 +106,18 @@ def odk_import(cycle_id: int):
     refusal = services.answers_refusal(cycle)
     form = OdkAnswersForm()
     form.problems = []
-    if request.method == "POST":
-        if refusal:
-            abort(409)
+    if request.method == "POST" and not refusal:
         data = _uploaded(form, "odk")
         if data is not None:
             try:
                 result = services.import_odk_answers(cycle, data)
                 if not result.problems:
                     audit.record(
-                        "edited", cycle, current_user.id, f"{result.added} answers from odk"
+                        "imported",
+                        cycle,
+                        current_user.id,
+                        f"odk: {result.added} submissions, {result.skipped} already imported, "
+                        "skipped",
                     )
                     db.session.commit()
             except IntegrityError:
@@ -136,9 +139,65 @@ def odk_import(cycle_id: int):
                     )
                 flash(message)
                 return redirect(url_for("cycles.show", cycle_id=cycle.id))
+    # A closed cycle's page says why nothing can be imported; a form sent anyway changes nothing.
+    status = 409 if refusal and request.method == "POST" else 400 if form.errors else 200
     return render_template(
         "interchange/odk_import.html", cycle=cycle, form=form, refusal=refusal
-    ), 400 if form.errors else 200
+    ), status
+
+
+@bp.route("/cycles/<int:cycle_id>/import", methods=["GET", "POST"])
+@login_required
+def csv_import(cycle_id: int):
+    """Answers from a CSV (paper batches typed in a spreadsheet, another tool's export), for
+    anyone who may see the cycle: the whole file or nothing, each response once."""
+    from sqlalchemy.exc import IntegrityError
+
+    from ..responses.imports import (
+        MAX_BYTES,
+        ImportResult,
+        import_detail,
+        import_refusal,
+        import_responses,
+    )
+    from .forms import AnswersCsvForm
+
+    cycle = get_cycle_or_404(cycle_id)
+    refusal = import_refusal(cycle)
+    form = AnswersCsvForm()
+    form.problems = []
+    if request.method == "POST" and not refusal and form.validate_on_submit():
+        data = form.file.data.read(MAX_BYTES + 1)
+        try:
+            result = import_responses(cycle, data)
+            if not result.errors:
+                audit.record("imported", cycle, current_user.id, import_detail(result, "csv"))
+                db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            busy = _("Some of these responses were imported at the same time. Try again.")
+            result = ImportResult([busy])
+        if result.errors:
+            db.session.rollback()
+            if result.skipped:
+                form.file.errors = [result.errors[0]]
+            else:
+                _refused(form, result.errors)
+        else:
+            message = ngettext(
+                "Imported %(num)d response with %(answers)d answers.",
+                "Imported %(num)d responses with %(answers)d answers.",
+                result.responses,
+                answers=result.answers,
+            )
+            if result.skipped:
+                message += " " + _("%(count)d already imported, skipped.", count=result.skipped)
+            flash(message)
+            return redirect(url_for("cycles.show", cycle_id=cycle.id))
+    status = 409 if refusal and request.method == "POST" else 400 if form.errors else 200
+    return render_template(
+        "interchange/csv_import.html", cycle=cycle, form=form, refusal=refusal
+    ), status
 
 
 RESEARCH_FILES = {

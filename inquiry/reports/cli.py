@@ -31,6 +31,15 @@ def _write(output: str | None, data: str | bytes) -> None:
     click.echo(f"Wrote {output}", err=True)
 
 
+def _audited(action: str, object_type: str, object_id: int, what: str) -> None:
+    """Downloads on the command line are in the audit log too (marked as from it)."""
+    from ..core import audit
+    from ..extensions import db
+
+    audit.record_on(action, object_type, object_id, None, what)
+    db.session.commit()
+
+
 @click.command("report")
 @click.argument("cycle_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["json", "html", "pdf", "csv"]), default="json")
@@ -60,6 +69,13 @@ def report_command(cycle_id, fmt, lang, large_print, easy_read, output) -> None:
             render_summary(summary, lang, large_print=large_print, easy_read=easy_read)
         )
     _write(output, data)
+    variant = "easy-read" if easy_read else "large-print" if large_print else "standard"
+    _audited(
+        "printed" if fmt == "pdf" else "exported",
+        "cycle",
+        cycle.id,
+        f"summary {fmt} {variant} {lang}",
+    )
 
 
 @click.command("export")
@@ -76,6 +92,7 @@ def export_command(cycle_id, output) -> None:
     codebook = path.with_name(path.stem + ".codebook.csv")
     _write(str(path), every_answer_csv(cycle.id))
     _write(str(codebook), codebook_csv(cycle))
+    _audited("exported", "cycle", cycle.id, "every answer csv, one row each (operator)")
 
 
 @click.command("rollup")
@@ -96,16 +113,17 @@ def rollup_command(network_id, fmt, rounded, output) -> None:
     rollup = build_rollup(network, rounded=rounded)
     if fmt == "csv":
         _write(output, rollup_csv(rollup))
-        return
-    html = render_rollup(rollup, standalone=fmt == "html")
-    if fmt == "html":
-        _write(output, html)
-        return
-    from .pdf import render_pdf
+    else:
+        html = render_rollup(rollup, standalone=fmt == "html")
+        if fmt == "html":
+            _write(output, html)
+        else:
+            from .pdf import render_pdf
 
-    if output is None:
-        raise click.ClickException("Give a file for the PDF with -o FILE.pdf")
-    _write(output, render_pdf(html))
+            if output is None:
+                raise click.ClickException("Give a file for the PDF with -o FILE.pdf")
+            _write(output, render_pdf(html))
+    _audited("exported", "network", network.id, f"rollup {fmt}{' rounded' if rounded else ''}")
 
 
 COMMANDS = (report_command, export_command, rollup_command)

@@ -200,6 +200,7 @@ def rollup_pdf():
     from .render import render_rollup
 
     rollup = _rollup()
+    _rollup_noted("printed", "rollup pdf")
     return pdf_response(render_rollup(rollup), "rollup.pdf", network_id=current_user.network_id)
 
 
@@ -208,4 +209,15 @@ def rollup_pdf():
 def rollup_csv_file():
     from .rollup import rollup_csv
 
-    return attachment(rollup_csv(_rollup()), "text/csv", "rollup.csv")
+    body = rollup_csv(_rollup())
+    _rollup_noted("exported", "rollup csv")
+    return attachment(body, "text/csv", "rollup.csv")
+
+
+def _rollup_noted(action: str, what: str) -> None:
+    from ..core import audit
+    from ..extensions import db
+
+    rounded = " rounded" if request.args.get("round") == "5" else ""
+    audit.record_on(action, "network", current_user.network_id, current_user.id, what + rounded)
+    db.session.commit()

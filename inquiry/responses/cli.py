@@ -31,7 +31,7 @@ def import_responses_command(cycle_id: int, file: str) -> None:
 
     from ..core import audit
     from ..cycles.queries import get_cycle
-    from .imports import import_responses
+    from .imports import import_detail, import_responses
 
     cycle = get_cycle(cycle_id)
     if cycle is None:
@@ -59,14 +59,6 @@ def import_responses_command(cycle_id: int, file: str) -> None:
         raise click.ClickException("Nothing was imported. Fix the lines above and try again.")
     skipped = f"; {result.skipped} already imported, skipped" if result.skipped else ""
     click.echo(f"Imported {result.responses} responses with {result.answers} answers{skipped}.")
-
-
-def import_detail(result, kind: str) -> str:
-    """What the audit log keeps of an import: how many, never what."""
-    return (
-        f"{kind}: {result.responses} responses, {result.answers} answers, "
-        f"{result.skipped} already imported, skipped"
-    )
 
 
 @click.command("quotes")

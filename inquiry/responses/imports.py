@@ -63,6 +63,14 @@ class ImportResult:
     skipped: int = 0
 
 
+def import_detail(result: ImportResult, kind: str) -> str:
+    """What the audit log keeps of an import: how many, never what."""
+    return (
+        f"{kind}: {result.responses} responses, {result.answers} answers, "
+        f"{result.skipped} already imported, skipped"
+    )
+
+
 def import_refusal(cycle: Cycle) -> str | None:
     """Why answers cannot be imported into this cycle now, or None."""
     if cycle.state == "closed":

@@ -158,8 +158,137 @@ def test_the_command_line_import_is_audited_with_counts_only(app, run, cycle_id)
     run(cycle_id, _csv())  # nothing new: nothing recorded
     with app.app_context():
         events = db.session.scalars(sa.select(AuditEvent)).all()
-        assert [(e.action, e.object_type, e.object_id, e.user_id, e.by_command) for e in events] == [
-            ("imported", "cycle", cycle_id, None, True)
-        ]
+        assert [
+            (e.action, e.object_type, e.object_id, e.user_id, e.by_command) for e in events
+        ] == [("imported", "cycle", cycle_id, None, True)]
         assert events[0].detail == "csv: 3 responses, 6 answers, 0 already imported, skipped"
         assert CANARY not in events[0].detail and "walks" not in events[0].detail
+
+
+@pytest.fixture
+def upload(app):
+    """A facilitator of the cycle's group, signed in, at the workspace upload."""
+    with app.app_context():
+        group = make_group()
+        cycle = make_open_cycle(group)
+        make_user("facilitator", group.network, [group], email="typist@example.org")
+        cycle_id = cycle.id
+    client = app.test_client()
+    sign_in(client, "typist@example.org")
+    show = check_page(client.get(f"/workspace/cycles/{cycle_id}"))
+    link = show.find("a", href=f"/workspace/cycles/{cycle_id}/import")
+    assert link is not None and "CSV" in link.get_text()
+    page = check_page(client.get(link["href"]))
+    assert page.find("input", type="file", accept=".csv,text/csv") is not None
+    fields = form_fields(page)
+
+    def send(body: bytes, url: str | None = None):
+        return client.post(
+            url or link["href"],
+            data={**fields, "file": (io.BytesIO(body), "sheets.csv")},
+            content_type="multipart/form-data",
+        )
+
+    return cycle_id, client, send
+
+
+def test_the_workspace_upload_names_every_bad_line_and_imports_nothing(app, upload):
+    cycle_id, _client, send = upload
+    bad = [
+        *SHEETS[:2],
+        ("d", "member", "hope.gives_hope", "hope", "7"),  # line 4
+        ("e", "visitor", "hope.gives_hope", "hope", "4"),  # line 5
+        ("f", "member", "no.such_question", "", "4"),  # line 6
+        ("a", "member", "hope.gives_hope", "hope", "5"),  # line 7
+    ]
+    refused = send(_csv(bad))
+    assert refused.status_code == 400
+    page = check_page(refused)
+    assert page.title.string.startswith("Error:")
+    assert page.find(class_="error-summary").find("a")["href"] == "#file"
+    problems = [li.get_text() for li in page.find(id="problems").find_next("ul").find_all("li")]
+    assert problems == [
+        "Line 4: value must be 1 to 5 or prefer_not_to_say, not '7'",
+        "Line 5: audience must be member or peer_worker, not 'visitor'",
+        "Line 6: 'no.such_question' is not a question for member in this cycle",
+        "Line 7: response a answers hope.gives_hope twice",
+    ]
+    with app.app_context():
+        assert _count(cycle_id) == 0
+        assert db.session.scalars(sa.select(AuditEvent).filter_by(action="imported")).all() == []
+
+
+def test_the_workspace_upload_imports_once_and_is_audited(app, upload):
+    cycle_id, client, send = upload
+    done = send(_csv(bom=True, newline="\r\n"))
+    assert done.status_code == 302
+    flashed = check_page(client.get(done.headers["Location"])).get_text()
+    assert "Imported 3 responses with 6 answers." in flashed
+    twice = send(_csv())
+    assert twice.status_code == 400
+    message = check_page(twice).find(class_="error-message").get_text()
+    assert "3 already imported, skipped" in message
+    with app.app_context():
+        assert _count(cycle_id) == 3
+        (event,) = db.session.scalars(sa.select(AuditEvent).filter_by(action="imported")).all()
+        assert (event.object_id, event.by_command) == (cycle_id, False)
+        assert event.user_id is not None
+        assert event.detail == "csv: 3 responses, 6 answers, 0 already imported, skipped"
+        close_cycle(_cycle(cycle_id))
+        db.session.commit()
+    # Once closed, the page says why not, and a form sent anyway changes nothing.
+    page = check_page(client.get(f"/workspace/cycles/{cycle_id}/import"))
+    assert "This cycle is closed" in page.get_text() and page.find("input", type="file") is None
+    late = send(_csv([(*s[:4], "3") if s[3] == "hope" else s for s in SHEETS]))
+    assert late.status_code == 409 and "This cycle is closed" in late.get_data(as_text=True)
+    odk = send(b"hope.gives_hope,_uuid\n4,abc\n", f"/workspace/cycles/{cycle_id}/odk")
+    assert odk.status_code == 409 and "This cycle is closed" in odk.get_data(as_text=True)
+    with app.app_context():
+        assert _count(cycle_id) == 3
+
+
+def _cycle(cycle_id: int):
+    from inquiry.cycles.models import Cycle
+
+    return db.session.get(Cycle, cycle_id)
+
+
+def test_odk_answers_keep_a_fingerprint_and_a_closed_cycle_takes_none(app, tmp_path):
+    from inquiry.interchange.xlsform import cycle_xlsform
+
+    from ..interchange.kobo import kobo_csv, submissions
+
+    with app.app_context():
+        cycle = make_open_cycle()
+        form = cycle_xlsform(cycle, "member")
+        cycle_id = cycle.id
+    made = submissions(form, 4, seed=5)
+    # Two people who gave the same answers on their phones are two submissions.
+    made[1] = {**made[0], "instance": made[1]["instance"]}
+    path = tmp_path / "kobo.csv"
+    path.write_bytes(kobo_csv(form, made))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import-odk", str(cycle_id), str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 4 submissions for member." in result.output
+    again = runner.invoke(args=["import-odk", str(cycle_id), str(path)])
+    assert again.exit_code != 0 and "imported into this cycle before" in again.output
+    with app.app_context():
+        prints = db.session.scalars(
+            sa.select(Response.import_fingerprint).filter_by(cycle_id=cycle_id)
+        ).all()
+        assert len(prints) == len(set(prints)) == 4
+        (event,) = db.session.scalars(sa.select(AuditEvent).filter_by(action="imported")).all()
+        assert (event.by_command, event.detail) == (
+            True,
+            "odk: 4 submissions, 0 already imported, skipped",
+        )
+        close_cycle(_cycle(cycle_id))
+        db.session.commit()
+    later = submissions(form, 2, seed=6)
+    path.write_bytes(kobo_csv(form, later))
+    closed = runner.invoke(args=["import-odk", str(cycle_id), str(path)])
+    assert closed.exit_code != 0
+    assert "This cycle is closed: answers can no longer be added" in closed.output
+    with app.app_context():
+        assert _count(cycle_id) == 4
