@@ -31,9 +31,17 @@ PAGES = [
     "/workspace/cycles/{id}/odk",
     "/workspace/cycles/{id}/import",
     "/workspace/cycles/{id}/research/codebook.csv",
+    "/workspace/cycles/{id}/edit",
+    "/workspace/cycles/{id}/delete",
+    "/workspace/cycles/{id}/paper",
+    "/workspace/groups/{group}/archive",
 ]
 # Pages of a closed cycle (actions are agreed after the meeting that discussed it).
-CLOSED_PAGES = ["/workspace/cycles/{closed}/actions"]
+CLOSED_PAGES = [
+    "/workspace/cycles/{closed}/actions",
+    "/workspace/actions/{action}/edit",
+    "/workspace/actions/{action}/delete",
+]
 # Changes are POSTs: each must be refused (404) outside the person's groups.
 POSTS = [
     "/workspace/cycles/{id}/close",
@@ -48,6 +56,18 @@ POSTS = [
     "/workspace/cycles/{id}/odk",
     "/workspace/cycles/{id}/import",
     "/workspace/cycles/{id}/kiosk",
+    "/workspace/cycles/{id}/edit",
+    "/workspace/cycles/{id}/delete",
+    "/workspace/groups/{group}/archive",
+    "/workspace/groups/{group}/unarchive",
+    "/workspace/actions/{action}/edit",
+    "/workspace/actions/{action}/delete",
+    # A sheet's and an own question's own scope is tried with real ids in
+    # tests/responses/test_paper_corrections.py and tests/cycles/test_corrections.py.
+    "/workspace/cycles/{id}/paper/sheets/0",
+    "/workspace/cycles/{id}/paper/sheets/0/delete",
+    "/workspace/cycles/{id}/questions/0/edit",
+    "/workspace/cycles/{id}/questions/0/remove",
 ]
 
 
@@ -106,7 +126,9 @@ def test_every_workspace_page_obeys_the_access_rule(app, world, role):
         ]
     for group, (cycle_id, group_id, closed_id, action_id, topic_id) in cycles.items():
         for page in PAGES + CLOSED_PAGES:
-            response = client.get(page.format(id=cycle_id, group=group_id, closed=closed_id))
+            response = client.get(
+                page.format(id=cycle_id, group=group_id, closed=closed_id, action=action_id)
+            )
             # A PDF is made by the render worker: first comes the page that waits for it.
             shown = 303 if ".pdf" in page else 200
             expected = 302 if role is None else shown if group in SEES[role] else 404

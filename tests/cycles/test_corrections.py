@@ -285,3 +285,28 @@ def test_an_archived_group_takes_no_new_cycle(app, client):
     assert posted.status_code == 409
     with app.app_context():
         assert db.session.scalar(sa.select(Cycle.id).filter_by(group_id=group_id)) is None
+
+
+def test_someone_elses_cycle_and_questions_are_not_found(app, client):
+    group_id = _signed_in(app, client)
+    with app.app_context():
+        cycle_id = make_open_cycle(db.session.get(Group, group_id)).id
+        other = make_group(name="Choir")
+        make_user("facilitator", other.network, [other], email="other@example.org")
+    cq_id = _own_question(app, cycle_id)
+    stranger = app.test_client()
+    assert sign_in(stranger, "other@example.org").status_code == 302
+    token = parse(stranger.get("/workspace/")).find("input", attrs={"name": "csrf_token"})["value"]
+    for url in (
+        f"/workspace/cycles/{cycle_id}/edit",
+        f"/workspace/cycles/{cycle_id}/delete",
+        f"/workspace/cycles/{cycle_id}/questions/{cq_id}/edit",
+        f"/workspace/cycles/{cycle_id}/questions/{cq_id}/remove",
+        f"/workspace/groups/{group_id}/archive",
+    ):
+        assert stranger.get(url).status_code == 404, url
+        posted = stranger.post(url, data={"csrf_token": token, "text": "Changed", "title": "X"})
+        assert posted.status_code == 404, url
+    with app.app_context():
+        assert db.session.get(CycleQuestion, cq_id) is not None
+        assert db.session.get(Cycle, cycle_id).title == "Autumn"

@@ -1,0 +1,80 @@
+"""Archiving a group that has stopped meeting: out of the lists, no new cycles, history kept,
+and back again."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from inquiry.core.audit import AuditEvent
+from inquiry.extensions import db
+from inquiry.groups.models import Group
+
+from ..accounts.test_login import sign_in
+from ..factories import make_closed_cycle, make_group, make_open_cycle, make_user
+from ..pages import check_page, parse
+
+
+def _groups(app) -> tuple[int, int, int]:
+    with app.app_context():
+        allotment = make_group(name="Allotment")
+        choir = make_group(allotment.network, name="Choir")
+        make_user("facilitator", allotment.network, [allotment, choir], email="f@example.org")
+        closed = make_closed_cycle(allotment, title="Spring")
+        make_open_cycle(choir)
+        return allotment.id, choir.id, closed.id
+
+
+def _token(client) -> str:
+    return parse(client.get("/workspace/")).find("input", attrs={"name": "csrf_token"})["value"]
+
+
+def test_an_archived_group_leaves_the_list_keeps_its_history_and_comes_back(app, client):
+    allotment, _choir, spring = _groups(app)
+    assert sign_in(client, "f@example.org").status_code == 302
+    url = f"/workspace/groups/{allotment}/archive"
+    home = check_page(client.get("/workspace/"))
+    assert home.find("a", href=url) is not None
+    confirm = check_page(client.get(url))
+    assert confirm.h1.get_text() == "Archive Allotment?"
+    assert client.post(url, data={}).status_code == 400
+    token = confirm.find("input", attrs={"name": "csrf_token"})["value"]
+    archived = client.post(url, data={"csrf_token": token})
+    assert archived.status_code == 302
+    home = check_page(client.get("/workspace/"))
+    assert [h.get_text() for h in home.select("section h2")] == ["Choir", "Archived groups"]
+    assert "Allotment is archived." in home.get_text()
+    section = home.find("section", attrs={"aria-labelledby": "archived"})
+    assert "Allotment" in section.get_text()
+    # Its history stays: the closed cycle and its summary are still there.
+    assert section.find("a", href=f"/workspace/cycles/{spring}") is not None
+    assert client.get(f"/workspace/cycles/{spring}").status_code == 200
+    assert client.get(f"/workspace/cycles/{spring}/summary").status_code == 200
+    assert client.get(f"/workspace/groups/{allotment}/cycles/new").status_code == 409
+
+    back = client.post(f"/workspace/groups/{allotment}/unarchive", data={"csrf_token": token})
+    assert back.status_code == 302
+    home = check_page(client.get("/workspace/"))
+    assert [h.get_text() for h in home.select("section h2")] == ["Allotment", "Choir"]
+    assert client.get(f"/workspace/groups/{allotment}/cycles/new").status_code == 200
+    with app.app_context():
+        events = db.session.scalars(
+            sa.select(AuditEvent).filter_by(object_type="community_group", action="edited")
+        ).all()
+        assert [(e.object_id, e.detail) for e in events] == [
+            (allotment, "archived"),
+            (allotment, "unarchived"),
+        ]
+
+
+def test_a_group_with_an_open_cycle_is_not_archived(app, client):
+    _allotment, choir, _spring = _groups(app)
+    assert sign_in(client, "f@example.org").status_code == 302
+    url = f"/workspace/groups/{choir}/archive"
+    page = check_page(client.get(url))
+    assert page.h1.get_text() == "Close the open cycle first"
+    assert page.main.find("button") is None
+    refused = client.post(url, data={"csrf_token": _token(client)})
+    assert refused.status_code == 409
+    assert "Close the group's open cycle first" in check_page(refused).get_text()
+    with app.app_context():
+        assert db.session.get(Group, choir).archived_at is None
