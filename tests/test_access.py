@@ -35,6 +35,9 @@ PAGES = [
     "/workspace/cycles/{id}/delete",
     "/workspace/cycles/{id}/paper",
     "/workspace/groups/{group}/archive",
+    "/workspace/cycles/{id}/stories",
+    "/workspace/cycles/{id}/stories/choice",
+    "/workspace/cycles/{id}/stories/room",
 ]
 # Pages of a closed cycle (actions are agreed after the meeting that discussed it).
 CLOSED_PAGES = [
@@ -68,6 +71,9 @@ POSTS = [
     "/workspace/cycles/{id}/paper/sheets/0/delete",
     "/workspace/cycles/{id}/questions/0/edit",
     "/workspace/cycles/{id}/questions/0/remove",
+    "/workspace/cycles/{id}/stories/switch",
+    "/workspace/cycles/{id}/stories/done",
+    "/workspace/cycles/{id}/stories/choice",
 ]
 
 
@@ -200,7 +206,8 @@ def test_people_and_audit_pages_are_for_coordinators(app, world, role, people, e
     sign_in(client, users[role])
     assert client.get("/workspace/people").status_code == people
     assert client.get("/workspace/audit").status_code == (200 if role != "facilitator" else 404)
-    for url in ("/workspace/rollup", "/workspace/rollup.csv", "/workspace/rollup.pdf"):
+    rollups = ("/workspace/rollup", "/workspace/rollup.csv", "/workspace/rollup.pdf")
+    for url in (*rollups, "/workspace/stories", "/workspace/stories.pdf"):
         shown = 303 if url.endswith(".pdf") and expected == 200 else expected
         assert client.get(url).status_code == shown, (role, url)
 

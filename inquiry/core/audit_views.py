@@ -50,6 +50,8 @@ OBJECT_LABELS = {
     "pdf_document": _l("PDF"),
     "question": _l("question"),
     "response": _l("response"),
+    "story": _l("story of change"),
+    "story_round": _l("story round"),
     "user_account": _l("account"),
 }
 

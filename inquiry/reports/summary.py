@@ -100,6 +100,8 @@ class CycleSummary:
     agenda: list[AgendaPriority]  # most wanted first (in the order shortlisted when withheld)
     agenda_voters: int
     next_cycle: NextCycle | None = None
+    # The story the group chose in the previous cycle's story round, and why.
+    story: object | None = None
 
     def stands_out(self) -> list[StandOut]:
         """The meeting's headlines: the members' strongest and weakest themes, every change
@@ -353,4 +355,13 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         agenda=agenda,
         agenda_voters=voters,
         next_cycle=_next_cycle(cycle) if figures else None,
+        story=_chosen_story(previous),
     )
+
+
+def _chosen_story(previous: Cycle | None):
+    """The story the group chose after the previous cycle, with its reasons: people's own
+    words they agreed to share, not a figure, so shown whatever the numbers."""
+    from ..stories.queries import get_chosen_story
+
+    return get_chosen_story(previous.id) if previous is not None else None
