@@ -45,7 +45,7 @@ def setup_command(network_name: str, email: str) -> None:
             hide_input=True,
             confirmation_prompt="Type the password again",
         )
-    problem = password_problem(password, (email.strip().lower(),))
+    problem = password_problem(password, (email.strip().lower(),), email=email, network_name=name)
     if problem:
         raise click.ClickException(problem)
     try:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 
 from ..core import audit
 from ..core.models import utcnow
 from ..extensions import db
 from ..groups.models import Group
-from .models import ROLES, Invite, PasswordReset, User
+from .models import ROLES, Invite, PasswordReset, User, _hasher
 from .passwords import password_problem
 
 
@@ -41,15 +43,24 @@ def create_user(
         raise AccountError(_l("Enter an email address, like name@example.org"))
     if db.session.scalar(sa.select(User.id).filter_by(email=email)) is not None:
         raise AccountError(_l("There is already an account with that email address"))
-    problem = password_problem(password, (email,))
+    problem = password_problem(
+        password, (email,), email=email, network_name=_network_name(network_id)
+    )
     if problem:
-        raise AccountError(problem)  # already in plain words, translated
+        raise AccountError(problem, "password")  # already in plain words, translated
     user = User(email=email, role=role, network_id=network_id)
     user.set_password(password)
     user.groups = list(groups or [])
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _network_name(network_id: int | None) -> str:
+    from ..groups.models import Network
+
+    network = db.session.get(Network, network_id) if network_id is not None else None
+    return network.name if network is not None else ""
 
 
 def end_all_sessions(user: User) -> None:
@@ -87,8 +98,12 @@ def create_invite(
         raise AccountError(_l("Choose the network they will work in"), "network")
     if any(g.network_id != network_id for g in groups):
         raise AccountError(_l("Choose groups of the network they will work in"), "groups")
-    if db.session.scalar(sa.select(User.id).filter_by(email=email)) is not None:
-        raise AccountError(_l("There is already an account with that email address"))
+    existing = db.session.scalar(sa.select(User).filter_by(email=email))
+    if existing is not None and (inviter.role == "admin" or existing.network_id == network_id):
+        # Said only where the inviter may see that person anyway: an account in another
+        # network stays unknown to them, the invitation goes ahead and the person is told
+        # when they open it (accept_page_for).
+        raise AccountError(_l("There is already an account with that email address"), "email")
     for earlier in db.session.scalars(
         sa.select(Invite).filter_by(email=email, used_at=None, revoked_at=None)
     ):
@@ -138,6 +153,12 @@ def revoke_invite(user: User, invite: Invite) -> bool:
     return True
 
 
+def has_account(invite: Invite) -> bool:
+    """Whether the invited address already has an account (made in another network, or
+    since): they sign in with it, and the invitation cannot make a second one."""
+    return db.session.scalar(sa.select(User.id).filter_by(email=invite.email)) is not None
+
+
 def accept_invite(invite: Invite, password: str) -> User:
     """Make the invited account; the invitation cannot be used again."""
     groups = list(
@@ -155,6 +176,38 @@ def accept_invite(invite: Invite, password: str) -> User:
 
 
 # Signing in, audited: never what was typed.
+
+# Checked when the address is unknown (or its hash unreadable), so that every attempt costs
+# one argon2 verification: an unknown, deactivated or wrong account answers in the same time.
+_DUMMY_HASH = _hasher.hash("not a real password at all")
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
+    """One argon2 verification, whatever the account: exactly one per sign-in attempt."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password)
+    except InvalidHashError:
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            _hasher.verify(_DUMMY_HASH, password)
+        return False
+    except VerificationError:
+        return False
+
+
+def authenticate(email: str, password: str) -> tuple[User | None, str]:
+    """The account an email and password sign in to, or (the account if known, why not).
+    The hash is verified once for every kind of attempt, so the time says nothing."""
+    from .queries import get_user_by_email
+
+    user = get_user_by_email(email)
+    right = _verify(user.password_hash if user is not None else None, password)
+    if user is None:
+        return None, "unknown address"
+    if not right:
+        return user, "wrong password"
+    if not user.is_active:
+        return user, "deactivated"
+    return user, ""
 
 
 def record_sign_in(user: User, how: str = "") -> None:
@@ -181,7 +234,9 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def _set_password(user: User, password: str) -> None:
-    problem = password_problem(password, (user.email,))
+    problem = password_problem(
+        password, (user.email,), email=user.email, network_name=_network_name(user.network_id)
+    )
     if problem:
         raise AccountError(problem, "password")
     user.set_password(password)

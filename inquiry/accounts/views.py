@@ -3,7 +3,6 @@ The people pages are in people_views.py, a person's own account in own_views.py.
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 from flask import (
@@ -23,22 +22,21 @@ from ..core import audit
 from ..extensions import db, limiter
 from . import two_step
 from .forms import LoginForm, SecondStepForm, SetPasswordForm
-from .models import _hasher
-from .queries import get_user_by_email, load_session_user
+from .queries import load_session_user
 from .services import (
     AccountError,
     accept_invite,
+    authenticate,
     end_all_sessions,
     find_invite,
     find_reset,
+    has_account,
     record_failed_sign_in,
     record_sign_in,
     use_reset,
 )
 
 bp = Blueprint("accounts", __name__)
-# Checked against an unknown email too, so a wrong address takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password at all")
 # Between the password and the second step: who, and since when.
 PENDING = "two_step_pending"
 PENDING_SECONDS = 300
@@ -67,26 +65,13 @@ def login():
     form = LoginForm()
     status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
-        user = get_user_by_email(form.email.data)
-        if user is None:
-            _check_dummy(form.password.data)
-            record_failed_sign_in(None, "unknown address")
-        elif not user.check_password(form.password.data):
-            record_failed_sign_in(user, "wrong password")
-        elif not user.is_active:
-            record_failed_sign_in(user, "deactivated")
-        else:
+        user, why = authenticate(form.email.data, form.password.data)
+        if not why:
             return _after_password(user)
+        record_failed_sign_in(user, why)
         db.session.commit()
         form.password.errors = [_("The email address or password is not right")]
     return render_template("accounts/login.html", form=form), status
-
-
-def _check_dummy(password: str) -> None:
-    from argon2.exceptions import VerificationError
-
-    with contextlib.suppress(VerificationError):
-        _hasher.verify(_DUMMY_HASH, password)
 
 
 def _after_password(user):
@@ -192,6 +177,9 @@ def accept(token: str):
     invite = find_invite(token)
     if invite is None:
         return render_template("accounts/invite_gone.html"), 404
+    if has_account(invite):
+        # Made in another network (whose coordinator could not be told): one account each.
+        return render_template("accounts/invite_has_account.html", invite=invite)
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
