@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import secrets
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import click
@@ -183,6 +184,57 @@ def _close_the_loop(cycle, next_cycle, rng: random.Random, user_id: int) -> None
             review_action(action, user_id, status, note)
 
 
+STORIES = (
+    (
+        "Out of the house again",
+        "Before the group I did not leave my flat for weeks. Now I walk by the river every "
+        "Tuesday, and on Thursdays I go with Sam to the shops on my own.",
+    ),
+    (
+        "Someone to talk to",
+        "I used to sit at home on my own. On the walks people ask how I am, and I ask them. "
+        "Last month I helped a new member find the way.",
+    ),
+    (
+        "Sleeping better",
+        "The walks tire me out in a good way. I sleep better and I feel less low.",
+    ),
+    ("My own business", "This one is just for the facilitator to read.", False),
+)
+STORY_REASONS = (
+    "It shows what the group is for: not only the walking, but getting back out into "
+    "the world. Several of us felt the same and had not said it."
+)
+
+
+def _story_round(cycle, rng: random.Random, user_id: int) -> None:
+    """A whole story round after a closed cycle: stories written (one not to be shared), a
+    shortlist in the writers' words (a name left out), choices on phones, and the group's
+    choice with its reasons."""
+    from .stories import services as stories
+
+    stories.switch_round(cycle, True, user_id)
+    written = []
+    for title, text, *share in STORIES:
+        story, _receipt = stories.write_story(
+            cycle.id,
+            title,
+            text,
+            share != [False],
+            str(uuid.uuid4()),
+            current_app.config["LINK_KEY"],
+        )
+        written.append(story)
+    first, second, third, _private = written
+    stories.shortlist_story(first, first.title, first.text.replace(" with Sam", " […]"), user_id)
+    for story in (second, third):
+        stories.shortlist_story(story, story.title, story.text, user_id)
+    for story, n in ((first, 4), (second, 2), (third, 1)):
+        for _ in range(n):
+            stories.choose_story(cycle.id, secrets.token_hex(32), story.id)
+    stories.record_choice(cycle.id, first.id, STORY_REASONS, user_id)
+
+
 def _answer_a_few(cycle, rng: random.Random) -> None:
     """An open cycle with its first few answers, as in the week a cycle opens."""
     for audience, count in (("member", 3), ("peer_worker", 1)):
@@ -243,6 +295,11 @@ def seed_demo() -> bool:
             cycles.append(cycle)
         for cycle, next_cycle in zip(cycles[:-1], cycles[1:], strict=True):
             _close_the_loop(cycle, next_cycle, rng, facilitator)
+        if group.name == GROUPS[0][0]:
+            from .stories.services import switch_round
+
+            _story_round(cycles[-2], rng, facilitator)
+            switch_round(cycles[-1], True, facilitator)  # the open cycle collects stories
     db.session.flush()
     return True
 
