@@ -93,7 +93,7 @@ def _enter(typed: str, form: StoryCodeForm):
             g.group_language = cycle.group.default_language
             return _not_now(cycle)
         session["story_cycle"] = cycle.id
-        return redirect(url_for(".choose" if may_choose(cycle) else ".write"))
+        return redirect(url_for(".write" if may_write(cycle) else ".choose"))
     if gate is not joining.Gate.KNOWN:
         joining.count_wrong()
     if gate is joining.Gate.SLOW:
