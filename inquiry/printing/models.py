@@ -22,6 +22,11 @@ class PdfDocument(db.Model):
         enum_check("status", STATUSES),
         sa.CheckConstraint("(cycle_id IS NULL) <> (network_id IS NULL)", name="one_owner"),
         sa.Index("ix_pdf_document_queue", "status", "requested_at"),
+        # A summary asked for by recipe is built from its cycle.
+        sa.CheckConstraint("recipe IS NULL OR cycle_id IS NOT NULL", name="recipe_has_cycle"),
+        # A file is never handed out without the digest it is checked against.
+        sa.CheckConstraint("(path IS NULL) = (pdf_digest IS NULL)", name="file_has_digest"),
+        sa.Index("ix_pdf_document_content", "cycle_id", "content_digest"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +42,14 @@ class PdfDocument(db.Model):
     )
     status: Mapped[str] = mapped_column(sa.String(10), default="waiting")
     html: Mapped[str | None] = mapped_column(sa.Text)  # dropped once the PDF is made
+    # What the render worker builds the HTML from, instead of html: "summary|variant|language"
+    # of cycle_id. Each request is its own row; made rows share a file when the HTML is the same.
+    recipe: Mapped[str | None] = mapped_column(sa.String(100))
+    content_digest: Mapped[str | None] = mapped_column(sa.String(64))  # of the HTML made from
+    # The PDF is a file beside the database (instance/pdfs), checked against its SHA-256 when read;
+    # pdf holds the bytes of PDFs made before files were used.
+    path: Mapped[str | None] = mapped_column(sa.String(200))
+    pdf_digest: Mapped[str | None] = mapped_column(sa.String(64))
     pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     attempts: Mapped[int] = mapped_column(default=0)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

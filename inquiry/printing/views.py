@@ -12,7 +12,7 @@ from ..core.downloads import attachment
 from ..core.models import utcnow
 from ..extensions import db
 from .models import PdfDocument
-from .services import request_pdf
+from .services import read_pdf, request_pdf, request_summary_pdf
 
 bp = Blueprint("printing", __name__)
 
@@ -20,8 +20,12 @@ bp = Blueprint("printing", __name__)
 SLOW_AFTER = timedelta(seconds=60)
 
 
-def _attachment(document: PdfDocument):
-    return attachment(document.pdf, "application/pdf", document.filename)
+def _attachment(document: PdfDocument, pdf: bytes):
+    return attachment(pdf, "application/pdf", document.filename)
+
+
+def _wait_for(document: PdfDocument):
+    return redirect(url_for("printing.waiting", document_id=document.id), 303)
 
 
 def pdf_response(
@@ -29,10 +33,24 @@ def pdf_response(
 ):
     """The PDF of this page, or a redirect to the page that waits for it. Commits."""
     document = request_pdf(html, filename, cycle_id=cycle_id, network_id=network_id)
+    pdf = read_pdf(document) if document.status == "ready" else None
+    if document.status == "ready" and pdf is None:
+        # Its file is gone: made again from the same page.
+        document.status, document.html, document.attempts = "waiting", html, 0
+        document.path = document.pdf_digest = None
     db.session.commit()
-    if document.status == "ready":
-        return _attachment(document)
-    return redirect(url_for("printing.waiting", document_id=document.id), 303)
+    if pdf is not None:
+        return _attachment(document, pdf)
+    return _wait_for(document)
+
+
+def summary_pdf_response(cycle_id: int, variant: str, language: str):
+    """A cycle's summary as a PDF: the render worker builds it from the cycle, so this request
+    only asks (and the page that waits for it hands it out). Commits."""
+    name = f"summary-{cycle_id}{'-' + variant if variant else ''}-{language}.pdf"
+    document = request_summary_pdf(cycle_id, variant, language, name)
+    db.session.commit()
+    return _wait_for(document)
 
 
 def _get_document_or_404(document_id: int) -> PdfDocument:
@@ -52,9 +70,16 @@ def _get_document_or_404(document_id: int) -> PdfDocument:
 def waiting(document_id: int):
     document = _get_document_or_404(document_id)
     if document.status == "ready":
+        pdf = read_pdf(document)
         document.used_at = utcnow()
+        if pdf is None:
+            # Its file is gone: a summary is made again; a page's PDF is asked for again.
+            document.status = "waiting" if document.recipe else "failed"
+            document.path = document.pdf_digest = None
+            document.attempts = 0
         db.session.commit()
-        return _attachment(document)
+        if pdf is not None:
+            return _attachment(document, pdf)
     back = (
         url_for("cycles.show", cycle_id=document.cycle_id)
         if document.cycle_id

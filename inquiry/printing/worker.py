@@ -18,10 +18,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..core.models import utcnow
 from ..core.serving import die_with_parent
 from ..extensions import db
-from .services import purge_unused, render_next
+from .services import purge_unused, render_next, sweep_files
 
 POLL_SECONDS = 0.5
 PURGE_EVERY = 3600.0
+# Files of forgotten PDFs (after a withdrawal, a quote taken out) go soon after their rows.
+SWEEP_EVERY = 60.0
 
 
 def _lower_priority(nice: int, parent: int) -> None:
@@ -112,13 +114,16 @@ def run(
 ) -> int:
     """Make PDFs until `stop` is set (or, with once, until the queue is empty); returns how
     many were taken from the queue. A database outage is waited out, not fatal."""
-    made, last_purge = 0, float("-inf")
+    made, last_purge, last_sweep = 0, float("-inf"), float("-inf")
     while not stop.is_set():
         try:
             if time.monotonic() - last_purge > PURGE_EVERY:
                 purge_unused()
                 db.session.commit()
                 last_purge = time.monotonic()
+            if time.monotonic() - last_sweep > SWEEP_EVERY:
+                sweep_files()
+                last_sweep = time.monotonic()
             worked = render_next(render)
         except SQLAlchemyError as error:
             db.session.rollback()

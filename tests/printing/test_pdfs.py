@@ -73,11 +73,24 @@ def test_the_web_request_only_asks_and_the_worker_makes_the_pdf(app, client, fac
         "attachment",
         {"filename": f"summary-{facilitator_cycle}-en_GB.pdf"},
     )
-    again = client.get(url)  # the same summary again: handed out at once, not made twice
-    assert again.status_code == 200 and again.data == ready.data
-    assert _documents(app) == [(f"summary-{facilitator_cycle}-en_GB.pdf", "ready")]
+    # The same summary again: the worker builds its HTML, finds nothing changed, and hands
+    # out the same file without making it twice.
+    again = client.get(url)
+    assert again.status_code == 303 and again.headers["Location"] != waiting_url
+    renders = []
     with app.app_context():
-        assert db.session.scalar(sa.select(PdfDocument.html)) is None  # kept only until made
+        assert render_next(render=lambda html: renders.append(html) or b"%PDF-new")
+        db.session.remove()
+    assert renders == []
+    assert client.get(again.headers["Location"]).data == ready.data
+    name = f"summary-{facilitator_cycle}-en_GB.pdf"
+    assert _documents(app) == [(name, "ready"), (name, "ready")]
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(PdfDocument.html, PdfDocument.pdf, PdfDocument.path)
+        ).all()
+        assert {(html, pdf) for html, pdf, _path in rows} == {(None, None)}  # no bytes kept
+        assert len({path for *_, path in rows}) == 1  # one file
 
 
 def test_a_changed_summary_is_a_new_pdf(app, client, facilitator_cycle):
@@ -100,12 +113,21 @@ def test_a_changed_summary_is_a_new_pdf(app, client, facilitator_cycle):
 
 def test_closing_a_cycle_starts_its_summary_so_printing_is_instant(app, client, facilitator_cycle):
     cycle_url = f"/workspace/cycles/{facilitator_cycle}"
-    page = parse(client.get(cycle_url))
-    close = client.post(cycle_url + "/close", data=form_fields(page, cycle_url + "/close"))
+    # With no extra time for late answers, the summary's figures are final at once.
+    page = parse(client.get(cycle_url + "/close"))
+    close = client.post(
+        cycle_url + "/close", data={**form_fields(page, cycle_url + "/close"), "grace": "0"}
+    )
     assert close.status_code == 302
     assert _documents(app) == [(f"summary-{facilitator_cycle}-en_GB.pdf", "waiting")]
     assert make_waiting_pdfs(app) == 1
-    printed = client.get(cycle_url + "/summary.pdf")
+    # Printing asks the worker, which finds the summary made on closing unchanged: no render.
+    asked = client.get(cycle_url + "/summary.pdf")
+    assert asked.status_code == 303
+    with app.app_context():
+        assert render_next(render=lambda html: pytest.fail("made twice"))
+        db.session.remove()
+    printed = client.get(asked.headers["Location"])
     assert printed.status_code == 200 and printed.mimetype == "application/pdf"
 
 
@@ -252,3 +274,49 @@ def test_pdfs_are_made_in_a_child_process_that_only_uses_idle_cpu(app):
     ).stdout.decode()
     assert "Made away from members" in text
     assert os.nice(0) == before  # the worker itself keeps its priority for database writes
+
+
+def test_a_pdf_is_a_private_file_checked_against_its_digest(app, client, facilitator_cycle):
+    import hashlib
+    import os
+    import stat
+
+    from inquiry.printing.services import pdf_folder
+
+    url = f"/workspace/cycles/{facilitator_cycle}/summary.pdf?lang=en_GB"
+    pdf = fetch_pdf(app, client, url)
+    with app.app_context():
+        document = db.session.scalar(sa.select(PdfDocument))
+        folder = pdf_folder()
+        path = folder / document.path
+        assert document.pdf is None and document.pdf_digest == hashlib.sha256(pdf).hexdigest()
+        assert path.read_bytes() == pdf and path.parent == folder
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+        assert not [p for p in folder.iterdir() if p.suffix == ".tmp"]  # written, then renamed
+        waiting_url = f"/workspace/pdfs/{document.id}"
+    path.write_bytes(b"%PDF-1.7 not what was made")  # changed on disk: never handed out
+    page = check_page(client.get(waiting_url))
+    assert page.h1.get_text() == "Making your PDF"
+    assert make_waiting_pdfs(app) == 1  # made again from the cycle
+    assert client.get(waiting_url).data == pdf
+    path.unlink()  # gone: made again too
+    assert check_page(client.get(waiting_url)).h1.get_text() == "Making your PDF"
+    assert make_waiting_pdfs(app) == 1
+    assert client.get(waiting_url).data == pdf
+
+
+def test_files_of_forgotten_pdfs_are_swept(app, client, facilitator_cycle, monkeypatch):
+    from inquiry.printing import services
+
+    monkeypatch.setattr(services, "SWEEP_GRACE", -1)
+    with app.app_context():
+        services.sweep_files()  # what earlier tests left
+    fetch_pdf(app, client, f"/workspace/cycles/{facilitator_cycle}/summary.pdf?lang=en_GB")
+    with app.app_context():
+        folder = services.pdf_folder()
+        assert services.sweep_files() == 0  # still used
+        services.forget_cycle_pdfs(facilitator_cycle)
+        db.session.commit()
+        assert services.sweep_files() == 1
+        assert list(folder.iterdir()) == []

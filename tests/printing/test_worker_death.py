@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from inquiry.extensions import db
 from inquiry.printing.models import PdfDocument
 from inquiry.printing.services import STALE_AFTER, request_pdf
@@ -56,12 +54,20 @@ def _document(app, document_id):
         return result
 
 
+def _pdf_folder(app) -> str:
+    from inquiry.printing.services import pdf_folder
+
+    with app.app_context():
+        return str(pdf_folder())
+
+
 def _worker(app) -> subprocess.Popen:
     env = {
         **os.environ,
         "INQUIRY_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         "INQUIRY_SECRET_KEY": app.config["SECRET_KEY"],
         "INQUIRY_LINK_KEY": app.config["LINK_KEY"],
+        "INQUIRY_PDF_FOLDER": _pdf_folder(app),
     }
     env.pop("DATABASE_URL", None)
     return subprocess.Popen(
@@ -127,5 +133,7 @@ def test_a_worker_killed_mid_pdf_leaves_no_child_and_its_pdf_is_made_by_another(
             second.kill()
             second.wait(timeout=10)
     with app.app_context():
-        pdf = db.session.scalar(sa.select(PdfDocument.pdf).filter_by(id=document_id))
+        from inquiry.printing.services import read_pdf
+
+        pdf = read_pdf(db.session.get(PdfDocument, document_id))
         assert pdf.startswith(b"%PDF")
