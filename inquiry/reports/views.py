@@ -63,16 +63,16 @@ def summary_page(cycle_id: int):
 @bp.route("/cycles/<int:cycle_id>/summary.pdf")
 @login_required
 def summary_pdf(cycle_id: int):
-    from ..printing.views import pdf_response
-    from .render import VARIANTS, summary_document
+    from ..printing.views import summary_pdf_response
+    from .render import VARIANTS
 
     cycle, language = _summary_scope(cycle_id)
     variant = request.args.get("variant", "")
     if variant not in VARIANTS:
         abort(404)
-    html, name = summary_document(cycle, language, variant)
     _noted("printed", cycle, f"summary {variant or 'standard'} {language}")
-    return pdf_response(html, name, cycle_id=cycle.id)
+    # The render worker builds the summary from the cycle: none of it is built here.
+    return summary_pdf_response(cycle.id, variant, language)
 
 
 @bp.route("/cycles/<int:cycle_id>/quotes", methods=["GET", "POST"])
