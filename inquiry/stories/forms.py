@@ -38,9 +38,14 @@ class StoryForm(BaseForm):
             SelectChoice("no", _l("No, only the facilitator may read it")),
         ],
         description=_l("The facilitator may leave out some words, like names. They never add any."),
+        validate_choice=False,
         validators=[InputRequired(_l("Choose whether we may share your story"))],
     )
     submission_token = HiddenField(validators=[InputRequired(), Length(min=36, max=36)])
+
+    def validate_may_share(self, field):
+        if field.data not in ("yes", "no"):
+            raise ValidationError(_l("Choose whether we may share your story"))
 
 
 class StoryCodeForm(BaseForm):

@@ -175,3 +175,23 @@ def test_the_groups_choice_needs_its_reasons_and_reaches_the_next_summary(app):
     assert "Story 2" in summary and reasons in summary
     easy = BeautifulSoup(easy, "html.parser").get_text()
     assert "The story we chose" in easy and reasons in easy
+
+
+def test_another_groups_facilitator_cannot_see_or_change_its_stories(app):
+    cycle_id, _group, _email = _facilitator(app)
+    _other_cycle, _other_group, other_email = _facilitator(app)
+    with app.app_context():
+        from inquiry.cycles.models import Cycle
+
+        (story,) = shortlisted(db.session.get(Cycle, cycle_id), 1)
+        story_id = story.id
+    client = _client(app, other_email)
+    assert client.get(f"/workspace/stories/{story_id}/shortlist").status_code == 404
+    token = form_fields(check_page(client.get(f"/workspace/cycles/{_other_cycle}/stories")))
+    for url in (
+        f"/workspace/stories/{story_id}/shortlist",
+        f"/workspace/stories/{story_id}/take-off",
+    ):
+        assert client.post(url, data={**token, "title": "x", "text": "x"}).status_code == 404
+    with app.app_context():
+        assert db.session.get(Story, story_id).shown_title == "Story 1"

@@ -157,3 +157,22 @@ def test_once_the_choice_is_done_phones_are_told_so(app, client):
     assert finished.status_code == 410
     assert check_page(finished).h1.get_text() == "No stories are being collected now"
     assert client.get("/story").status_code == 410
+
+
+def test_hostile_or_too_long_stories_are_refused_and_nothing_is_kept(app, client):
+    _cycle_id, code = _open_round(app)
+    join(client, code)
+    page = check_page(client.get("/story"))
+    base = {**form_fields(page, "/story"), "may_share": "maybe"}
+    too_long = client.post("/story", data={**base, "title": "T" * 81, "text": "x" * 5000})
+    assert too_long.status_code == 400
+    page = check_page(too_long)
+    assert error_summary(page) == [
+        "Keep the title to 80 characters or fewer",
+        "Keep your story to 2000 characters or fewer",
+        "Choose whether we may share your story",
+    ]
+    assert len(page.find("textarea").get_text()) == 4000  # never echoed past twice the limit
+    nul = client.post("/story", data={**base, "title": "\x00", "text": "<script>x</script>\x00"})
+    assert nul.status_code == 400 and "<script>x" not in nul.get_data(as_text=True)
+    assert _stories(app) == []
