@@ -176,3 +176,27 @@ def test_hostile_or_too_long_stories_are_refused_and_nothing_is_kept(app, client
     nul = client.post("/story", data={**base, "title": "\x00", "text": "<script>x</script>\x00"})
     assert nul.status_code == 400 and "<script>x" not in nul.get_data(as_text=True)
     assert _stories(app) == []
+
+
+def test_on_a_group_tablet_each_person_chooses_once_and_leaves_nothing_behind(app, client):
+    import time
+
+    cycle_id, _code = _open_round(app, with_shortlist=True)
+    with client.session_transaction() as kept:
+        kept["kiosk"] = [cycle_id, "member", int(time.time()) + 3600]
+    with app.app_context():
+        ids = [s.id for s in db.session.scalars(sa.select(Story).order_by(Story.id))]
+    # A story written on the tablet shows no receipt to the next person.
+    page = check_page(client.get("/story"))
+    data = {**form_fields(page, "/story"), "title": "T", "text": "Words", "may_share": "no"}
+    assert client.post("/story", data=data).headers["Location"] == "/story/thanks"
+    thanks = check_page(client.get("/story/thanks"))
+    assert thanks.find(class_="receipt") is None
+    assert "ready for the next person" in thanks.get_text()
+    for person, story_id in enumerate((ids[0], ids[0], ids[2])):
+        page = check_page(client.get("/story/choose"))
+        assert not page.find("input", checked=True), person  # nothing of the one before
+        assert _choose(client, story_id).status_code == 302
+    with app.app_context():
+        choices = sorted(db.session.scalars(sa.select(StoryChoice.story_id)))
+    assert choices == [ids[0], ids[0], ids[2]]
