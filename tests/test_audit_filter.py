@@ -1,0 +1,197 @@
+"""The audit log page: a filter by day and kind (a GET form that needs no script), a count of
+what it found, pages of 50; coordinators see their network, never what anyone answered."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from bs4 import BeautifulSoup
+
+from inquiry.core.audit import AuditEvent
+from inquiry.extensions import db
+
+from .accounts.test_login import sign_in
+from .factories import make_group, make_network, make_open_cycle, make_user
+
+
+def _page(response) -> BeautifulSoup:
+    """What every page must have, for a page whose form is a GET."""
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert page.title and page.title.string.strip()
+    assert len(page.find_all("h1")) == 1
+    ids = [tag["id"] for tag in page.find_all(id=True)]
+    assert len(ids) == len(set(ids)), ids
+    for field in page.find("main").find_all(["input", "select"]):
+        if field.get("type") != "hidden":
+            assert page.find("label", attrs={"for": field["id"]}), field
+    return page
+
+
+def _rows(page: BeautifulSoup) -> list[list[str]]:
+    table = page.find("table")
+    if table is None:
+        return []
+    return [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in table.tbody("tr")]
+
+
+def _heading(page: BeautifulSoup) -> str:
+    return page.find(id="results").get_text(" ", strip=True)
+
+
+@pytest.fixture
+def log(app):
+    """Network A's coordinator, a facilitator of A, a person of network B, and events."""
+    with app.app_context():
+        net_a, net_b = make_network(name="A"), make_network(name="B")
+        cycle = make_open_cycle(make_group(net_a))
+        other_cycle = make_open_cycle(make_group(net_b))
+        coordinator = make_user("coordinator", net_a, email="coord@example.org")
+        facilitator = make_user("facilitator", net_a, email="fac@example.org")
+        stranger = make_user("coordinator", net_b, email="b@example.org")
+        admin = make_user("admin", email="admin@example.org")
+        db.session.execute(sa.delete(AuditEvent))  # the factories' own events
+        start = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+        events = [
+            # 23:30 UTC on 30 June is 00:30 on 1 July in London (summer time).
+            AuditEvent(
+                at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC),
+                action="signed_in",
+                object_type="user_account",
+                object_id=facilitator.id,
+                user_id=facilitator.id,
+            ),
+            AuditEvent(
+                at=datetime(2026, 6, 30, 22, 30, tzinfo=UTC),
+                action="exported",
+                object_type="cycle",
+                object_id=cycle.id,
+                user_id=coordinator.id,
+                detail="summary csv",
+            ),
+            # The command line, on a cycle of A and on a cycle of B.
+            AuditEvent(
+                at=start,
+                action="imported",
+                object_type="cycle",
+                object_id=cycle.id,
+                user_id=None,
+                by_command=True,
+                detail="csv: 3 responses, 6 answers, 0 already imported, skipped",
+            ),
+            AuditEvent(
+                at=start,
+                action="imported",
+                object_type="cycle",
+                object_id=other_cycle.id,
+                user_id=None,
+                by_command=True,
+            ),
+            AuditEvent(
+                at=start,
+                action="sign_in_failed",
+                object_type="user_account",
+                object_id=None,
+                user_id=None,
+                detail="unknown address",
+            ),
+            AuditEvent(
+                at=start,
+                action="exported",
+                object_type="cycle",
+                object_id=other_cycle.id,
+                user_id=stranger.id,
+            ),
+        ]
+        # 120 paper sheets typed in July, one an hour.
+        events += [
+            AuditEvent(
+                at=start + timedelta(hours=1 + n),
+                action="created",
+                object_type="response",
+                object_id=n + 1,
+                user_id=facilitator.id,
+                detail=f"paper sheet, cycle {cycle.id}",
+            )
+            for n in range(120)
+        ]
+        db.session.add_all(events)
+        db.session.commit()
+        return {"cycle": cycle.id, "admin": admin.email}
+
+
+def test_the_filter_by_kind_and_day_counts_and_pages(app, log):
+    client = app.test_client()
+    sign_in(client, "coord@example.org")
+    everything = _page(client.get("/workspace/audit"))
+    form = everything.find("main").find("form")
+    assert (form["method"], form["action"]) == ("get", "/workspace/audit")
+    # A's people and the command line on A's cycles, plus this coordinator's own sign-in;
+    # never B's coordinator, B's cycle or a sign-in to no account.
+    assert _heading(everything).startswith("124 events: 1 to 50, newest first")
+    assert len(_rows(everything)) == 50
+    kinds = {o["value"]: o.get_text() for o in everything.find("select").find_all("option")}
+    assert kinds[""] == "Anything" and kinds["imported"] == "Imported answers"
+    assert kinds["sign_in_failed"] == "Failed to sign in"
+
+    imported = _page(client.get("/workspace/audit?kind=imported"))
+    assert _heading(imported) == "1 event"
+    (row,) = _rows(imported)
+    assert row[1:] == [
+        "the command line",
+        f"imported answers: cycle {log['cycle']} "
+        "(csv: 3 responses, 6 answers, 0 already imported, skipped)",
+    ]
+    # Days as the page shows them, in the UK: 1 July starts at 23:00 UTC on 30 June.
+    first = _page(client.get("/workspace/audit?since=2026-07-01&until=2026-07-01&kind=signed_in"))
+    assert _heading(first) == "1 event" and "fac@example.org" in _rows(first)[0][1]
+    june = _page(client.get("/workspace/audit?until=2026-06-30"))
+    assert _heading(june) == "1 event" and "downloaded" in _rows(june)[0][2]
+    assert (
+        _page(client.get("/workspace/audit?since=2026-07-01&until=2026-07-01")).find("table")
+        is not None
+    )
+
+    paper = client.get("/workspace/audit?kind=created&since=2026-07-01")
+    page = _page(paper)
+    assert _heading(page) == "120 events: 1 to 50, newest first"
+    assert "Page 1 of 3" in page.find("nav", class_="pagination").get_text()
+    older = page.find("a", rel="next")["href"]
+    assert "kind=created" in older and "since=2026-07-01" in older and "page=2" in older
+    last = _page(client.get(older.replace("page=2", "page=3")))
+    assert _heading(last) == "120 events: 101 to 120, newest first"
+    assert len(_rows(last)) == 20 and last.find("a", rel="next") is None
+    assert last.find("a", rel="prev") is not None
+    # The oldest of them is the first one typed, at 10:00 UTC (11:00 in London).
+    assert _rows(last)[-1][2].startswith("created: response 1 (")
+    # Past the end, or not a number: the nearest page there is.
+    assert _rows(_page(client.get(older.replace("page=2", "page=99")))) == _rows(last)
+    assert _heading(_page(client.get("/workspace/audit?page=x"))).startswith("124 events: 1 to")
+
+
+def test_a_wrong_filter_says_what_to_do_and_only_staff_who_look_after_people_see_it(app, log):
+    client = app.test_client()
+    sign_in(client, "coord@example.org")
+    backwards = client.get("/workspace/audit?since=2026-07-02&until=2026-07-01")
+    assert backwards.status_code == 400
+    page = _page(backwards)
+    assert page.title.string.startswith("Error:")
+    summary = page.find(class_="error-summary")
+    link = summary.find("a")
+    assert link["href"] == "#until"
+    assert link.get_text() == "The “To” date must be the same as or after the “From” date"
+    assert page.find("table") is None and page.find(id="results") is None
+    garbled = _page(client.get("/workspace/audit?since=31/12/2026"))
+    assert "Enter the date as year-month-day" in garbled.find(class_="error-summary").get_text()
+    assert client.get("/workspace/audit?kind=dropped_tables").status_code == 400
+    # Only coordinators and admins see the log; an admin sees every network's.
+    facilitator = app.test_client()
+    sign_in(facilitator, "fac@example.org")
+    assert facilitator.get("/workspace/audit").status_code == 404
+    admin = app.test_client()
+    sign_in(admin, log["admin"])
+    page = _page(admin.get("/workspace/audit?since=2026-07-01&until=2026-07-01&kind=imported"))
+    assert _heading(page) == "2 events"
+    nobody = _page(admin.get("/workspace/audit?kind=sign_in_failed&until=2026-12-31"))
+    assert "an address with no account" in _rows(nobody)[0][1]
