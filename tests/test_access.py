@@ -38,10 +38,14 @@ PAGES = [
     "/workspace/cycles/{id}/stories",
     "/workspace/cycles/{id}/stories/choice",
     "/workspace/cycles/{id}/stories/room",
+    "/workspace/cycles/{id}/close",
+    "/workspace/cycles/{id}/codes/member/replace",
+    "/workspace/cycles/{id}/codes/peer_worker/replace",
 ]
 # Pages of a closed cycle (actions are agreed after the meeting that discussed it).
 CLOSED_PAGES = [
     "/workspace/cycles/{closed}/actions",
+    "/workspace/cycles/{closed}/reopen",
     "/workspace/actions/{action}/edit",
     "/workspace/actions/{action}/delete",
 ]
@@ -49,6 +53,7 @@ CLOSED_PAGES = [
 POSTS = [
     "/workspace/cycles/{id}/close",
     "/workspace/cycles/{id}/codes/member/replace",
+    "/workspace/cycles/{id}/reopen",
     "/workspace/cycles/{id}/paper/member",
     "/workspace/groups/{group}/edit",
     "/workspace/cycles/{id}/agenda",

@@ -100,15 +100,14 @@ def test_a_new_cycle_copies_the_last_ones_questions_then_opens_and_closes(app, c
     codes = [c.get_text() for c in shown.select(".code")]
     assert len(codes) == 2 and all(len(c) == 6 for c in codes)
     assert client.get(f"/j/{codes[0]}").status_code == 302
-    replaced = _post(
-        client, f"/workspace/cycles/{cycle_id}/codes/member/replace", page_url=cycle_url
-    )
+    # Replacing a code goes through its confirmation page.
+    replaced = _post(client, f"/workspace/cycles/{cycle_id}/codes/member/replace")
     assert replaced.status_code == 302
     assert client.get(f"/j/{codes[0]}").status_code == 404
     room = check_page(client.get(f"/workspace/cycles/{cycle_id}/room"))
     new_code = room.select_one(".room-code").get_text()
     assert new_code != codes[0] and client.get(f"/j/{new_code}").status_code == 302
-    closed = _post(client, f"/workspace/cycles/{cycle_id}/close", page_url=cycle_url)
+    closed = _post(client, f"/workspace/cycles/{cycle_id}/close")
     assert closed.status_code == 302
     # A closed cycle's code says the reflection has closed (not "check the code").
     gone = client.get(f"/j/{new_code}")

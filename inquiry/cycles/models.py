@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.models import AUDIENCES, CreatedMixin, UTCDateTime, enum_check
+from ..core.models import AUDIENCES, CreatedMixin, UTCDateTime, enum_check, utcnow
 from ..extensions import db
 from ..questions.models import QUESTION_TYPES, Question
 
 CYCLE_STATES = ("draft", "open", "closed")
+# A closed cycle may be reopened within this long of closing, even once its summary is printed.
+REOPEN_WITHIN = timedelta(days=7)
+
+
+def takes_answers(
+    state: str,
+    closed_at: datetime | None,
+    grace_until: datetime | None,
+    started_at: datetime,
+    now: datetime,
+) -> bool:
+    """Whether a reflection started at `started_at` may still be answered and sent: while the
+    cycle is open, or after it closed when it was started before the close and the grace
+    period the facilitator chose has not ended."""
+    if state == "open":
+        return True
+    return (
+        state == "closed"
+        and closed_at is not None
+        and grace_until is not None
+        and started_at <= closed_at
+        and now < grace_until
+    )
 
 
 class Cycle(CreatedMixin, db.Model):
@@ -19,6 +42,11 @@ class Cycle(CreatedMixin, db.Model):
     __table_args__ = (
         enum_check("state", CYCLE_STATES),
         sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        sa.CheckConstraint(
+            "grace_until IS NULL OR (state = 'closed' AND closed_at IS NOT NULL "
+            "AND grace_until >= closed_at)",
+            name="grace_only_after_close",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +57,11 @@ class Cycle(CreatedMixin, db.Model):
     ends_on: Mapped[date]
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Until then, people who had started before the close may still send (none: no grace).
+    grace_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first time a summary PDF of the closed cycle went to staff: the group has seen its
+    # figures, so withdrawal ends, and reopening is allowed only within REOPEN_WITHIN.
+    first_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     group = relationship("Group", back_populates="cycles")
     questions: Mapped[list[CycleQuestion]] = relationship(
@@ -41,6 +74,24 @@ class Cycle(CreatedMixin, db.Model):
     @property
     def is_open(self) -> bool:
         return self.state == "open"
+
+    def in_grace(self, now: datetime | None = None) -> bool:
+        """Closed, but people who had started may still send their answers."""
+        return (
+            self.state == "closed"
+            and self.grace_until is not None
+            and (now or utcnow()) < self.grace_until
+        )
+
+    def takes_answers_from(self, started_at: datetime, now: datetime | None = None) -> bool:
+        """Whether a reflection started then may still be answered and sent."""
+        return takes_answers(
+            self.state, self.closed_at, self.grace_until, started_at, now or utcnow()
+        )
+
+    def figures_ready(self, now: datetime | None = None) -> bool:
+        """Closed, with no late answers still able to arrive: the summary's figures are final."""
+        return self.state == "closed" and not self.in_grace(now)
 
     def active_code(self, audience: str) -> str | None:
         for code in self.codes:
@@ -104,5 +155,12 @@ class JoinCode(CreatedMixin, db.Model):
     audience: Mapped[str] = mapped_column(sa.String(20))
     code: Mapped[str] = mapped_column(sa.String(12), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Paused by the facilitator (as when one address sends far more than a room would): the
+    # code says so and lets nobody in, without counting as wrong, until it is resumed.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     cycle: Mapped[Cycle] = relationship(back_populates="codes")
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -11,7 +11,7 @@ from ..core.models import AUDIENCES, utcnow
 from ..extensions import db
 from ..questions.models import Question
 from ..questions.queries import list_builtin_questions
-from .models import Cycle, CycleQuestion, JoinCode
+from .models import REOPEN_WITHIN, Cycle, CycleQuestion, JoinCode
 
 
 def create_cycle(
@@ -73,25 +73,81 @@ def open_cycle(cycle: Cycle) -> None:
 
 
 # Which state each change starts from: the workspace buttons and the command line agree.
-REQUIRED_STATE = {"opened": "draft", "closed": "open", "replaced_code": "open"}
+REQUIRED_STATE = {
+    "opened": "draft",
+    "closed": "open",
+    "replaced_code": "open",
+    "reopened": "closed",
+}
 
 
 def may_change(cycle: Cycle, action: str) -> bool:
-    """Whether the cycle is in the state a change (`opened`, `closed`, a code replaced)
-    starts from."""
+    """Whether the cycle is in the state a change (`opened`, `closed`, a code replaced,
+    `reopened`) starts from; reopening also needs why_not_reopen to have no reason."""
+    if action == "reopened" and cycle.state == "closed":
+        return why_not_reopen(cycle) is None
     return cycle.state == REQUIRED_STATE[action]
 
 
-def close_and_start_summary(cycle: Cycle, languages) -> None:
-    """Close the cycle and start making its summary PDF in each of these languages, so it is
-    ready by the time someone prints it for the next meeting."""
+# The grace period offered first when closing, in hours (the choices are on the close page).
+DEFAULT_GRACE_HOURS = 24
+
+
+def close_and_start_summary(cycle: Cycle, languages, grace: timedelta = timedelta(0)) -> None:
+    """Close the cycle, letting people who had started send within `grace`. With no grace the
+    summary PDF starts now in each of these languages, ready for the next meeting; with grace
+    its figures wait until no late answer can arrive, so it is made when first asked for."""
     from ..printing.services import request_pdf
     from ..reports.render import summary_document
 
+    if grace < timedelta(0):
+        raise ValueError("a grace period is not negative")
     close_cycle(cycle)
+    if grace:
+        cycle.grace_until = cycle.closed_at + grace
+        db.session.flush()
+        return
     for language in dict.fromkeys(languages):
         html, name = summary_document(cycle, language)
         request_pdf(html, name, cycle_id=cycle.id)
+
+
+def why_not_reopen(cycle: Cycle, now: datetime | None = None) -> str | None:
+    """Why a closed cycle can no longer be reopened ("printed_and_old": its summary has been
+    printed and it closed more than REOPEN_WITHIN ago), or None while it can (or is not
+    closed: may_change says so)."""
+    now = now or utcnow()
+    if cycle.state != "closed" or cycle.first_printed_at is None:
+        return None
+    if cycle.closed_at is not None and now - cycle.closed_at <= REOPEN_WITHIN:
+        return None
+    return "printed_and_old"
+
+
+def reopen_cycle(cycle: Cycle) -> None:
+    """Take answers again: its codes and posters work again, its figures go until it closes
+    again, and PDFs made while it was closed are dropped (they would be out of date)."""
+    from ..printing.services import forget_cycle_pdfs
+
+    cycle.state = "open"
+    cycle.closed_at = None
+    cycle.grace_until = None
+    forget_cycle_pdfs(cycle.id)
+    db.session.flush()
+
+
+def summary_printed(cycle: Cycle) -> None:
+    """Note that a summary PDF went to staff: the first time once its figures are final is
+    when the group has seen them (withdrawal ends then; reopening only within 7 days)."""
+    if cycle.first_printed_at is None and cycle.figures_ready():
+        cycle.first_printed_at = utcnow()
+        db.session.flush()
+
+
+def may_withdraw(cycle: Cycle) -> bool:
+    """Whether answers to the cycle may still be taken out by receipt code: while it is open,
+    and after it closes until its summary is first printed."""
+    return cycle.state == "open" or (cycle.state == "closed" and cycle.first_printed_at is None)
 
 
 def close_cycle(cycle: Cycle) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
@@ -13,11 +15,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from wtforms import SelectChoice
+from wtforms import RadioField, SelectChoice
+from wtforms.validators import InputRequired
 
 from ..core import audit
 from ..core.access import get_cycle_or_404, get_group_or_404
+from ..core.forms import BaseForm
 from ..core.models import AUDIENCES
 from ..extensions import db
 from ..questions.models import Question
@@ -25,6 +30,7 @@ from ..questions.queries import list_builtin_questions
 from ..reports.queries import count_responses, get_latest_cycle, get_previous_closed_cycle
 from . import services
 from .forms import ConfirmForm, CycleForm
+from .models import REOPEN_WITHIN
 from .queries import count_untranslated
 
 bp = Blueprint("cycles", __name__)
@@ -67,15 +73,15 @@ def new(group_id: int):
     source = get_cycle_or_404(source_id) if source_id else get_latest_cycle(group.id)
     if source is not None and source.group_id != group.id:
         abort(404)
+    if group.archived_at is not None:
+        # An archived group takes no new cycles: its page says so and how to bring it back.
+        return render_template("groups/archived.html", group=group, form=ConfirmForm()), 409
     form = CycleForm()
     form.member_questions.choices = _question_choices("member")
     form.peer_worker_questions.choices = _question_choices("peer_worker")
     if request.method == "GET":
         # Copying the previous cycle is the default, so cycles compare like with like.
         chosen = services.questions_of(source) if source else {}
-    if group.archived_at is not None:
-        # An archived group takes no new cycles: its page says so and how to bring it back.
-        return render_template("groups/archived.html", group=group, form=ConfirmForm()), 409
         for audience, field in (
             ("member", form.member_questions),
             ("peer_worker", form.peer_worker_questions),
@@ -111,17 +117,40 @@ def new(group_id: int):
     ), 400 if form.errors else 200
 
 
-def _change_state(cycle_id: int, change, action: str, message: str):
-    """One button's change to a cycle in the state it needs; 409 from any other state."""
+def _change_state(
+    cycle_id: int,
+    change,
+    action: str,
+    message: str,
+    *,
+    form: BaseForm | None = None,
+    page: str | None = None,
+    **context,
+):
+    """One change to a cycle in the state it needs. With a confirmation `page`, a GET shows
+    in plain words what will happen and the POST from it acts; from any other state a GET
+    goes back to the cycle's page and a POST is refused (409). `change` returns what the
+    audit log notes about it (never codes or answers)."""
     cycle = get_cycle_or_404(cycle_id)
-    if not ConfirmForm().validate_on_submit():
+    form = form or ConfirmForm()
+    allowed = services.may_change(cycle, action)
+    if request.method == "GET":
+        if not allowed and not context.get("why_not"):
+            return redirect(url_for(".show", cycle_id=cycle.id))
+        return render_template(page, cycle=cycle, form=form, allowed=allowed, **context)
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
         abort(400)
-    if not services.may_change(cycle, action):
+    if not allowed:
         abort(409)
-    change(cycle)
-    audit.record(action, cycle, current_user.id)
+    if not valid:
+        if page is None:
+            abort(400)
+        return render_template(page, cycle=cycle, form=form, allowed=allowed, **context), 400
+    detail = change(cycle) or ""
+    audit.record("opened" if action == "reopened" else action, cycle, current_user.id, detail)
     db.session.commit()
-    flash(message)
+    flash(message() if callable(message) else message)
     return redirect(url_for(".show", cycle_id=cycle.id))
 
 
@@ -133,29 +162,102 @@ def open_(cycle_id: int):
     )
 
 
-@bp.route("/cycles/<int:cycle_id>/close", methods=["POST"])
+class CloseForm(BaseForm):
+    """Closing a cycle: how long people who have started may still send their answers.
+    (Kept beside its view while cycles/forms.py is being changed for corrections.)"""
+
+    grace = RadioField(
+        _l("How long can people who have started still send their answers?"),
+        description=_l(
+            "The summary's figures are ready when this time ends. "
+            "To print the summary straight away, choose no extra time."
+        ),
+        choices=[
+            SelectChoice("0", _l("No extra time: answers not sent yet are not kept")),
+            SelectChoice("1", _l("1 hour")),
+            SelectChoice("24", _l("24 hours")),
+            SelectChoice("72", _l("3 days")),
+        ],
+        default=str(services.DEFAULT_GRACE_HOURS),
+        validators=[InputRequired(_l("Choose how long people can still send their answers"))],
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/close", methods=["GET", "POST"])
 @login_required
 def close(cycle_id: int):
-    return _change_state(cycle_id, _close, "closed", _("The cycle is closed."))
+    form = CloseForm()
+    closed = {}
+
+    def change(cycle) -> str:
+        hours = int(form.grace.data)
+        _close(cycle, timedelta(hours=hours))
+        closed["cycle"] = cycle
+        return f"grace {hours}h"
+
+    def message() -> str:
+        cycle = closed["cycle"]
+        if cycle.grace_until is None:
+            return _("The reflection is closed. Its summary is being made.")
+        return _(
+            "The reflection is closed. People who had started can send their answers "
+            "until %(when)s. The summary's figures are ready then.",
+            when=_when(cycle.grace_until),
+        )
+
+    return _change_state(
+        cycle_id, change, "closed", message, form=form, page="cycles/confirm_close.html"
+    )
 
 
-def _close(cycle) -> None:
-    """Closing starts the summary in the group's language and the reader's."""
+def _when(moment) -> str:
+    """A day and time in the reader's words, such as "2 December 2026 at 14:30"."""
+    from flask_babel import format_date, format_time
+
+    return _(
+        "%(day)s at %(time)s", day=format_date(moment, "long"), time=format_time(moment, "short")
+    )
+
+
+def _close(cycle, grace: timedelta = timedelta(0)) -> None:
+    """Closing starts the summary in the group's language and the reader's (at once, or when
+    first asked for once the grace period is over)."""
     from ..i18n import current_language
 
-    services.close_and_start_summary(cycle, (cycle.group.default_language, current_language()))
+    services.close_and_start_summary(
+        cycle, (cycle.group.default_language, current_language()), grace
+    )
 
 
-@bp.route("/cycles/<int:cycle_id>/codes/<audience>/replace", methods=["POST"])
+@bp.route("/cycles/<int:cycle_id>/reopen", methods=["GET", "POST"])
+@login_required
+def reopen(cycle_id: int):
+    """Reopen a closed cycle while its summary has not been printed, or within 7 days of
+    closing; otherwise the page says why not."""
+    cycle = get_cycle_or_404(cycle_id)
+    return _change_state(
+        cycle_id,
+        lambda cycle: services.reopen_cycle(cycle) or "reopened",
+        "reopened",
+        _("The reflection is open again. Its codes and posters work again."),
+        page="cycles/confirm_reopen.html",
+        why_not=services.why_not_reopen(cycle),
+        reopen_until=cycle.closed_at + REOPEN_WITHIN if cycle.closed_at else None,
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/codes/<audience>/replace", methods=["GET", "POST"])
 @login_required
 def replace_code(cycle_id: int, audience: str):
     if audience not in AUDIENCES:
         abort(404)
     return _change_state(
         cycle_id,
-        lambda cycle: services.issue_code(cycle, audience),
+        lambda cycle: services.issue_code(cycle, audience) and audience,
         "replaced_code",
         _("New code made. The old code no longer works."),
+        page="cycles/confirm_replace.html",
+        audience=audience,
     )
 
 
@@ -263,6 +365,8 @@ def paper_entry(cycle_id: int, audience: str):
                 shares_openly=paper_shares_openly(form),
                 submission_token=token,
             )
+            sheet.entered_by_id = current_user.id
+            audit.record("created", sheet, current_user.id, f"paper sheet, cycle {cycle.id}")
             db.session.commit()
         flash(_("Paper response saved. Enter the next one."))
         return redirect(url_for(".paper_entry", cycle_id=cycle.id, audience=audience))
@@ -362,8 +466,6 @@ def own_questions(cycle_id: int):
         if frozen or cycle.state == "closed":
             abort(409)
         theme = "open" if form.qtype.data == "text" else form.theme.data
-            sheet.entered_by_id = current_user.id
-            audit.record("created", sheet, current_user.id, f"paper sheet, cycle {cycle.id}")
         services.add_own_question(
             cycle,
             form.audience.data,

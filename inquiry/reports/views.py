@@ -70,6 +70,9 @@ def summary_pdf(cycle_id: int):
     variant = request.args.get("variant", "")
     if variant not in VARIANTS:
         abort(404)
+    from ..cycles.services import summary_printed
+
+    summary_printed(cycle)  # the first print ends withdrawal and, after 7 days, reopening
     _noted("printed", cycle, f"summary {variant or 'standard'} {language}")
     # The render worker builds the summary from the cycle: none of it is built here.
     return summary_pdf_response(cycle.id, variant, language)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from ..core.codes import keyed_digest, normalise, random_code
 from ..core.models import utcnow
-from ..cycles.models import Cycle, CycleQuestion
+from ..cycles.models import Cycle, CycleQuestion, takes_answers
 from ..extensions import db
 from ..questions.models import Question
 from ..questions.types import QUESTION_TYPES, get_type
@@ -158,7 +158,10 @@ _DRAFT_TO_SEND = (
         Draft.may_quote,
         Draft.shares_openly,
         Draft.link_digests,
+        Draft.created_at,
         Cycle.state,
+        Cycle.closed_at,
+        Cycle.grace_until,
         CycleQuestion.id.label("question_id"),
         CycleQuestion.qtype,
         Question.key,
@@ -198,7 +201,9 @@ def send_draft(resume_token: str | None, submission_token: str, key: str) -> Sen
         if is_stored(submission_token):
             return SendResult.ALREADY_SENT
         return SendResult.NOT_FOUND
-    if draft.state != "open":
+    now = utcnow()
+    # After closing, only a reflection started before the close, within the grace period.
+    if not takes_answers(draft.state, draft.closed_at, draft.grace_until, draft.created_at, now):
         return SendResult.CLOSED
     answers = draft.answers or {}
     response = {
@@ -209,7 +214,7 @@ def send_draft(resume_token: str | None, submission_token: str, key: str) -> Sen
         "submission_token": submission_token,
         "may_quote": bool(draft.may_quote),
         "shares_openly": bool(draft.shares_openly),
-        "submitted_at": utcnow(),
+        "submitted_at": now,
         "receipt_digest": receipt_digest(key, receipt_code(key, submission_token)),
     }
     response_id = connection.execute(_INSERT_RESPONSE, response).inserted_primary_key[0]
@@ -238,6 +243,8 @@ def send_draft(resume_token: str | None, submission_token: str, key: str) -> Sen
             ],
         )
     connection.execute(_DELETE_DRAFT, {"draft_id": draft.id})
+    if draft.state == "closed":
+        _forget_pdfs(draft.cycle_id)  # a late answer: any PDF made before it is out of date
     return SendResult.SENT
 
 

@@ -26,6 +26,7 @@ from ..core.forms import BaseForm
 from ..core.models import utcnow
 from ..cycles.queries import get_cycle, list_asked_questions
 from ..extensions import csrf, db, limiter
+from ..cycles.services import may_withdraw
 from ..i18n import current_language
 from ..questions.types import PREFER_NOT_TO_SAY, answer_label
 from . import device, services
@@ -104,10 +105,19 @@ def _lost():
 
 
 def _closed(cycle=None):
-    """The reflection has closed; with its cycle when reached by its code."""
+    """The reflection has closed; with its cycle when reached by its code. Someone who started
+    on this device before it closed is told until when they can still send."""
+    late = None
     if cycle is not None:
         g.group_language = cycle.group.default_language
-    return render_template("responses/closed.html", cycle=cycle), 410
+        draft = get_live_draft(_resume_token())
+        if (
+            draft is not None
+            and draft.cycle_id == cycle.id
+            and cycle.takes_answers_from(draft.created_at)
+        ):
+            late = cycle.grace_until
+    return render_template("responses/closed.html", cycle=cycle, late=late), 410
 
 
 def _no_draft():
@@ -136,8 +146,12 @@ def start():
         cycle, audience = get_cycle(kiosk.cycle_id), kiosk.audience
     else:
         return redirect(url_for(".home"))
-    if cycle is None or not cycle.is_open:
-        return _closed()
+    # A closed cycle's code starts nothing; a reflection started before it closed carries on
+    # within the grace period.
+    if cycle is None or not (
+        cycle.is_open or (draft is not None and cycle.takes_answers_from(draft.created_at))
+    ):
+        return _closed(cycle)
     g.group_language = cycle.group.default_language
     plan = build_plan(audience, list_asked_questions(cycle.id, audience))
     k = cycle.group.network.min_responses
@@ -227,8 +241,8 @@ def step(number: int):
     draft, plan = _current_draft()
     if draft is None:
         return _no_draft()
-    if not draft.cycle.is_open:
-        return _closed()
+    if not draft.cycle.takes_answers_from(draft.created_at):
+        return _closed(draft.cycle)
     if number == plan.about_step:
         return _about(draft, plan)
     if number == plan.check_step:
@@ -445,9 +459,13 @@ def withdraw():
                 _("We could not find answers with that receipt code. Check it and try again.")
             ]
             status = 404
-        elif response.cycle.state != "open":
+        elif not may_withdraw(response.cycle):
             form.receipt.errors = [
-                _("This reflection has closed, so its answers can no longer be taken out.")
+                _(
+                    "The group's summary has been printed, so these answers can no longer be "
+                    "taken out. If you are worried about what you sent, talk to the person who "
+                    "runs your group."
+                )
             ]
             status = 400
         else:
