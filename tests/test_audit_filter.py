@@ -118,7 +118,7 @@ def log(app):
         ]
         db.session.add_all(events)
         db.session.commit()
-        return {"cycle": cycle.id, "admin": admin.email}
+        return {"cycle": cycle.id, "admin": admin.email, "network": net_a.id}
 
 
 def test_the_filter_by_kind_and_day_counts_and_pages(app, log):
@@ -168,6 +168,14 @@ def test_the_filter_by_kind_and_day_counts_and_pages(app, log):
     # Past the end, or not a number: the nearest page there is.
     assert _rows(_page(client.get(older.replace("page=2", "page=99")))) == _rows(last)
     assert _heading(_page(client.get("/workspace/audit?page=x"))).startswith("124 events: 1 to")
+    # Downloads from the web are in it too: the network's roll-up.
+    assert client.get("/workspace/rollup.csv").status_code == 200
+    exported = _page(client.get("/workspace/audit?kind=exported"))
+    assert _heading(exported) == "2 events"
+    assert _rows(exported)[0][1:] == [
+        "coord@example.org",
+        f"downloaded: network {log['network']} (rollup csv)",
+    ]
 
 
 def test_a_wrong_filter_says_what_to_do_and_only_staff_who_look_after_people_see_it(app, log):
@@ -195,3 +203,40 @@ def test_a_wrong_filter_says_what_to_do_and_only_staff_who_look_after_people_see
     assert _heading(page) == "2 events"
     nobody = _page(admin.get("/workspace/audit?kind=sign_in_failed&until=2026-12-31"))
     assert "an address with no account" in _rows(nobody)[0][1]
+
+
+def test_command_line_downloads_and_imports_are_in_the_log(app, tmp_path):
+    from inquiry.cycles.services import close_cycle
+
+    with app.app_context():
+        network = make_network()
+        cycle = make_open_cycle(make_group(network))
+        unanswered = make_open_cycle(make_group(network))
+        close_cycle(cycle)
+        db.session.execute(sa.delete(AuditEvent))
+        db.session.commit()
+        ids = {"cycle": cycle.id, "unanswered": unanswered.id, "network": network.id}
+    runner = app.test_cli_runner()
+
+    def run(*args):
+        result = runner.invoke(args=[str(a) for a in args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("report", ids["cycle"], "--format", "csv", "-o", tmp_path / "s.csv")
+    run("report", ids["cycle"])
+    run("export", ids["cycle"], "-o", tmp_path / "all.csv")
+    run("rollup", ids["network"], "--round", "-o", tmp_path / "r.csv")
+    run("xlsform", ids["unanswered"], "-o", tmp_path / "f.xlsx")
+    run("import-xlsform", ids["unanswered"], tmp_path / "f.xlsx")
+    with app.app_context():
+        events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [(e.action, e.object_type, e.object_id, e.detail) for e in events] == [
+            ("exported", "cycle", ids["cycle"], "summary csv standard en_GB"),
+            ("exported", "cycle", ids["cycle"], "summary json standard en_GB"),
+            ("exported", "cycle", ids["cycle"], "every answer csv, one row each (operator)"),
+            ("exported", "network", ids["network"], "rollup csv rounded"),
+            ("exported", "cycle", ids["unanswered"], "xlsform member"),
+            ("edited", "cycle", ids["unanswered"], "questions from xlsform member"),
+        ]
+        assert all(e.by_command and e.user_id is None for e in events)
