@@ -54,6 +54,8 @@ POSTS = [
     "/workspace/cycles/{id}/close",
     "/workspace/cycles/{id}/codes/member/replace",
     "/workspace/cycles/{id}/reopen",
+    "/workspace/cycles/{id}/codes/member/pause",
+    "/workspace/cycles/{id}/codes/peer_worker/resume",
     "/workspace/cycles/{id}/paper/member",
     "/workspace/groups/{group}/edit",
     "/workspace/cycles/{id}/agenda",

@@ -23,6 +23,7 @@ from ..core.access import get_cycle_or_404, get_in_cycle_or_404
 from ..core.codes import keyed_digest
 from ..core.cookies import VOTER_COOKIE, set_member_cookie
 from ..core.forms import BaseForm
+from ..core.security import count_towards_limit, per_cycle_limit
 from ..cycles.queries import get_cycle
 from ..extensions import csrf, db
 from . import services
@@ -95,6 +96,7 @@ def _voter_token(on_tablet: bool) -> str:
 
 
 @members.route("/topics", methods=["GET", "POST"])
+@per_cycle_limit("CHOOSE_RATE_LIMIT", lambda: getattr(_member_cycle(), "id", None))
 def choose():
     cycle = _member_cycle()
     if cycle is None or not cycle.is_open:
@@ -113,12 +115,16 @@ def choose():
     if request.method == "GET":
         form.topics.data = [str(i) for i in list_chosen_topic_ids(cycle.id, voter)]
     elif form.validate():
+        # Only a first choice counts towards the limit, never a change of mind.
+        first = not list_chosen_topic_ids(cycle.id, voter)
         try:
             services.choose_topics(cycle.id, voter, [int(i) for i in form.topics.data])
         except services.AgendaError as error:
             form.topics.errors = [str(error)]
         else:
             db.session.commit()
+            if first:
+                count_towards_limit()
             response = redirect(url_for(".choose", saved=1))
             if on_tablet:
                 session["voter"] = token

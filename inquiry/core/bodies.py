@@ -3,11 +3,12 @@ when they cannot be decoded, so that nobody's answers are half read."""
 
 from __future__ import annotations
 
+import codecs
 from urllib.parse import parse_qsl
 
 from flask import Flask, Request, current_app
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
-from werkzeug.formparser import FormDataParser
+from werkzeug.formparser import FormDataParser, MultiPartParser
 
 
 class UndecodableForm(BadRequest):
@@ -29,6 +30,44 @@ class _FormParser(FormDataParser):
         except UnicodeDecodeError:
             raise UndecodableForm() from None
         return stream, self.cls(items), self.cls()
+
+    def _parse_multipart(self, stream, mimetype, content_length, options):
+        parser = _MultiPartParser(
+            stream_factory=self.stream_factory,
+            max_form_memory_size=self.max_form_memory_size,
+            max_form_parts=self.max_form_parts,
+            cls=self.cls,
+        )
+        boundary = options.get("boundary", "").encode("ascii")
+        if not boundary:
+            raise ValueError("Missing boundary")
+        form, files = parser.parse(stream, boundary, content_length)
+        return stream, form, files
+
+
+def _strict_utf8(data, errors="strict"):
+    try:
+        return codecs.utf_8_decode(data, "strict", True)
+    except UnicodeDecodeError:
+        raise UndecodableForm() from None
+
+
+# Werkzeug decodes a multipart form's text fields with errors="replace" (an upload's other
+# fields would arrive as "\ufffd" with nothing said); this codec ignores that and refuses.
+_STRICT = "inquiry_strict_utf8"
+codecs.register(
+    lambda name: (
+        codecs.CodecInfo(codecs.utf_8_encode, _strict_utf8, name=_STRICT)
+        if name == _STRICT
+        else None
+    )
+)
+
+
+class _MultiPartParser(MultiPartParser):
+    def get_part_charset(self, headers) -> str:
+        charset = super().get_part_charset(headers)
+        return charset if charset == "iso-8859-1" else _STRICT
 
 
 class InquiryRequest(Request):

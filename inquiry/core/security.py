@@ -1,10 +1,14 @@
-"""Headers that every response carries."""
+"""Headers that every response carries, safe redirects, and limits against stuffing."""
 
 from __future__ import annotations
 
+import functools
+import math
+import time
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, g, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
@@ -68,6 +72,112 @@ class SessionCookies(SecureCookieSessionInterface):
         return self.session_class()
 
 
+# Stuffing: one person sending reflection after reflection, or choosing topics over and over,
+# from one address with a poster's code. A room shares one address (the venue's Wi-Fi), so
+# the limits are per address *and per cycle*, and set where a real room never reaches:
+# a group of 30 sends at most 30 reflections in an hour (each person once, often all in the
+# last ten minutes of a meeting) and makes at most 30 first choices of topics (changing one's
+# mind is never counted); twice that in an hour, or five times in a day (a drop-in that
+# meets twice on one Wi-Fi makes 60), is not a room. The counters live in the rate limiter's
+# storage (Redis when set), so every worker counts together.
+STUFFING_LIMITS = {
+    "SEND_RATE_LIMIT": "60 per hour;150 per day",
+    "CHOOSE_RATE_LIMIT": "60 per hour;150 per day",
+}
+_COUNTED = "counted_towards_limit"
+
+
+def count_towards_limit() -> None:
+    """Called by a view when this request did what its limit counts (a new reflection
+    stored, a first choice of topics), not a replay or a change of mind."""
+    setattr(g, _COUNTED, True)
+
+
+def _items(setting: str):
+    from limits import parse_many
+
+    return parse_many(current_app.config[setting])
+
+
+def _cycle_key(cycle_id: Callable[[], int | None]) -> str | None:
+    from flask_limiter.util import get_remote_address
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..extensions import db
+
+    try:
+        found = cycle_id()
+    except SQLAlchemyError:
+        db.session.rollback()  # the view meets the outage itself and keeps the answers
+        return None
+    return f"{get_remote_address()}|{found}" if found is not None else None
+
+
+def _minutes_left(setting: str, key: str) -> int | None:
+    """Minutes until this address may send again; None while it may."""
+    from ..extensions import limiter
+
+    waits = []
+    for item in _items(setting):
+        if not limiter.limiter.test(item, setting, key):
+            reset_at, _left = limiter.limiter.get_window_stats(item, setting, key)
+            waits.append(max(1, math.ceil((reset_at - time.time()) / 60)))
+    return max(waits) if waits else None
+
+
+def per_cycle_limit(setting: str, cycle_id: Callable[[], int | None]):
+    """Limit a member's POST per address and cycle: past the limit the page says to wait and
+    keeps everything sent (a button sends it again as it was); a request counts only when the
+    view calls count_towards_limit(). If the limits' storage is down, nobody is refused."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def limited(*args, **kwargs):
+            from ..extensions import limiter
+
+            if request.method != "POST" or not limiter.enabled:
+                return view(*args, **kwargs)
+            key = _cycle_key(cycle_id)
+            try:
+                wait = _minutes_left(setting, key) if key else None
+            except Exception as error:  # the storage (Redis) is down: let the room in
+                current_app.logger.error("stuffing limits unavailable: %s", type(error).__name__)
+                key = wait = None
+            if wait is not None:
+                return _too_many_kept(wait)
+            response = view(*args, **kwargs)
+            if key and g.pop(_COUNTED, False):
+                try:
+                    for item in _items(setting):
+                        limiter.limiter.hit(item, setting, key)
+                except Exception as error:
+                    current_app.logger.error(
+                        "stuffing limits unavailable: %s", type(error).__name__
+                    )
+            return response
+
+        return limited
+
+    return decorator
+
+
+def _too_many_kept(minutes: int):
+    """429, with the posted form kept to send again (never a password field)."""
+    fields = []
+    if request.mimetype == "application/x-www-form-urlencoded":
+        fields = [(k, v) for k, v in request.form.items(multi=True) if "password" not in k]
+    current_app.logger.info("stuffing limit reached at %s", request.endpoint)
+    return render_template(
+        "errors/429_kept.html",
+        action=local_target(request.full_path.rstrip("?")),
+        fields=fields,
+        minutes=minutes,
+    ), 429
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = SessionCookies()
     app.after_request(_headers)
+    # Defaults beside the limits they belong to; instance config and INQUIRY_* still win.
+    for setting, value in STUFFING_LIMITS.items():
+        app.config.setdefault(setting, value)

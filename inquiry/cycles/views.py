@@ -261,6 +261,32 @@ def replace_code(cycle_id: int, audience: str):
     )
 
 
+@bp.route("/cycles/<int:cycle_id>/codes/<audience>/<any(pause, resume):change>", methods=["POST"])
+@login_required
+def pause_code(cycle_id: int, audience: str, change: str):
+    """Pause a code (nobody starts with it, and trying it never counts as a wrong code), as
+    when far more is sent than the room would send; or let it work again."""
+    from ..core.models import utcnow
+
+    if audience not in AUDIENCES:
+        abort(404)
+    cycle = get_cycle_or_404(cycle_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    code = next((c for c in cycle.codes if c.audience == audience and c.is_active), None)
+    if code is None or not cycle.is_open:
+        abort(409)
+    if (change == "pause") != code.is_paused:
+        code.paused_at = utcnow() if change == "pause" else None
+        audit.record("edited", cycle, current_user.id, f"{change}d the {audience} code")
+        db.session.commit()
+    if change == "pause":
+        flash(_("The code is paused. Nobody can start with it until you resume it."))
+    else:
+        flash(_("The code works again."))
+    return redirect(url_for(".show", cycle_id=cycle.id))
+
+
 @bp.route("/cycles/<int:cycle_id>/room")
 @login_required
 def room(cycle_id: int):

@@ -19,6 +19,9 @@ def _enter(typed: str, form: JoinForm):
         return _too_many(form)
     join_code = find_join_code(typed)
     cycle = join_code.cycle if join_code is not None else None
+    if cycle is not None and cycle.is_open and join_code.is_paused:
+        form.code.errors = [joining.paused_message()]  # counts nothing, remembers nothing
+        return render_template("responses/home.html", form=form), 423
     if cycle is not None and cycle.is_open:
         if gate is not joining.Gate.KNOWN:
             joining.remember(typed)

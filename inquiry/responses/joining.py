@@ -63,6 +63,13 @@ def gate(typed: str) -> Gate:
     return Gate.OPEN
 
 
+def paused_message() -> str:
+    """What a paused code says: it is a real code, so it is never counted as a wrong one."""
+    from flask_babel import gettext as _
+
+    return _("The facilitator has paused this code for now. Please try again later.")
+
+
 def count_wrong() -> None:
     """Count a wrong code against this address."""
     if not limiter.enabled:

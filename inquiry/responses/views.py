@@ -24,6 +24,7 @@ from ..core.cookies import set_member_cookie
 from ..core.errors import unavailable
 from ..core.forms import BaseForm
 from ..core.models import utcnow
+from ..core.security import count_towards_limit, per_cycle_limit
 from ..cycles.queries import get_cycle, list_asked_questions
 from ..extensions import csrf, db, limiter
 from ..cycles.services import may_withdraw
@@ -374,6 +375,9 @@ def _confirm(submission_token: str):
 
 
 @bp.route("/reflect/send", methods=["POST"])
+@per_cycle_limit(
+    "SEND_RATE_LIMIT", lambda: getattr(get_live_draft(_resume_token()), "cycle_id", None)
+)
 def send():
     form = SubmitForm()
     if not form.validate():
@@ -401,6 +405,8 @@ def send():
         return _no_draft()
     if result is services.SendResult.CLOSED:
         return _closed()
+    if result is services.SendResult.SENT:
+        count_towards_limit()  # a new reflection: a replay of the same one is not counted
     return _confirm(token)
 
 

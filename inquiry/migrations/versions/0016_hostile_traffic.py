@@ -1,12 +1,12 @@
-"""hostile traffic (placeholder until its change lands; no schema change yet)
+"""hostile traffic: a facilitator can pause a join code (join_code.paused_at)
 
 Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-01 10:30:00
 
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 
 revision = '0016'
@@ -16,8 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('join_code') as batch:
+        batch.add_column(sa.Column('paused_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('join_code') as batch:
+        batch.drop_column('paused_at')
