@@ -35,9 +35,9 @@ class StoryForm(BaseForm):
         _l("May we read your story out to the group and put it in the summary?"),
         choices=[
             SelectChoice("yes", _l("Yes, you may read it out and share it. Do not use my name.")),
-            SelectChoice("no", _l("No, only the facilitator may read it")),
+            SelectChoice("no", _l("No, only the person who runs the group may read it")),
         ],
-        description=_l("The facilitator may leave out some words, like names. They never add any."),
+        description=_l("The person who runs the group may leave out some words, like names. They never add any."),
         validate_choice=False,
         validators=[InputRequired(_l("Choose whether we may share your story"))],
     )

@@ -195,3 +195,27 @@ def test_another_groups_facilitator_cannot_see_or_change_its_stories(app):
         assert client.post(url, data={**token, "title": "x", "text": "x"}).status_code == 404
     with app.app_context():
         assert db.session.get(Story, story_id).shown_title == "Story 1"
+
+
+def test_the_printed_summary_and_easy_read_sheet_carry_the_story_and_its_reasons(app):
+    from inquiry.reports.pdf import render_pdf
+    from inquiry.reports.render import summary_document
+
+    from ..printing.reading import pdf_text
+
+    reasons = "It gave us hope that things can change."
+    with app.app_context():
+        before = make_closed_cycle(title="Spring")
+        _a, b, _c = shortlisted(before)
+        from inquiry.stories.services import record_choice
+
+        record_choice(before.id, b.id, reasons, None)
+        db.session.commit()
+        after = make_closed_cycle(
+            before.group, title="Summer", starts_on=date(2027, 6, 1), ends_on=date(2027, 6, 30)
+        )
+        for variant in ("", "easy-read"):
+            html, _name = summary_document(after, "en_GB", variant)
+            read = " ".join(pdf_text(render_pdf(html)).split())
+            assert "Story 2" in read and reasons in read, variant
+            assert "Things changed for me, part 2." in read, variant

@@ -200,3 +200,24 @@ def test_on_a_group_tablet_each_person_chooses_once_and_leaves_nothing_behind(ap
     with app.app_context():
         choices = sorted(db.session.scalars(sa.select(StoryChoice.story_id)))
     assert choices == [ids[0], ids[0], ids[2]]
+
+
+def test_the_member_pages_are_in_plain_words(app, client):
+    import textstat
+
+    receipt_client = app.test_client()
+    _write_a_story(app, receipt_client)
+    _cycle_id, code = _open_round(app, with_shortlist=True)
+    client.get(f"/s/{code}")
+    pages = [client.get(url) for url in ("/story", "/story/choose", "/story/withdraw")]
+    pages.append(client.get("/story/code"))
+    texts = []
+    for response in pages:
+        main = check_page(response).find("main")
+        texts += [
+            p.get_text(" ", strip=True) for p in main.find_all(["p", "h1", "legend", "label"])
+        ]
+    texts = [t for t in texts if len(t.split()) >= 6]
+    assert len(texts) >= 8, texts
+    for text in texts:
+        assert textstat.flesch_reading_ease(text) >= 70, text
