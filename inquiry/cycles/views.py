@@ -702,8 +702,14 @@ def paper_sheets(cycle_id: int):
     )
 
 
+class _SheetLocked(Exception):
+    def __init__(self, cycle, sheet):
+        self.cycle, self.sheet = cycle, sheet
+
+
 def _sheet_or_404(cycle_id: int, response_id: int):
-    """A typed sheet of a cycle whose sheets may still be corrected."""
+    """A typed sheet of a cycle whose sheets may still be corrected; _SheetLocked once the
+    summary has been printed."""
     from ..responses.paper import get_paper_sheet, may_correct_sheets
 
     cycle = get_cycle_or_404(cycle_id)
@@ -711,8 +717,14 @@ def _sheet_or_404(cycle_id: int, response_id: int):
     if sheet is None:
         abort(404)
     if not may_correct_sheets(cycle):
-        abort(409)
+        raise _SheetLocked(cycle, sheet)
     return cycle, sheet
+
+
+def _sheet_locked(locked: _SheetLocked):
+    """The page that says why a sheet stays as it is (a 409 for a change sent anyway)."""
+    page = render_template("cycles/paper_sheet_locked.html", cycle=locked.cycle, sheet=locked.sheet)
+    return page, 409 if request.method == "POST" else 200
 
 
 @bp.route("/cycles/<int:cycle_id>/paper/sheets/<int:response_id>", methods=["GET", "POST"])
@@ -728,7 +740,10 @@ def paper_sheet(cycle_id: int, response_id: int):
         sheet_values,
     )
 
-    cycle, sheet = _sheet_or_404(cycle_id, response_id)
+    try:
+        cycle, sheet = _sheet_or_404(cycle_id, response_id)
+    except _SheetLocked as locked:
+        return _sheet_locked(locked)
     questions = _paper_questions(cycle, sheet.audience)
     language = cycle.group.default_language
     form = paper_form(
@@ -777,7 +792,10 @@ def paper_sheet(cycle_id: int, response_id: int):
 def delete_paper_sheet(cycle_id: int, response_id: int):
     from ..responses.paper import delete_sheet
 
-    cycle, sheet = _sheet_or_404(cycle_id, response_id)
+    try:
+        cycle, sheet = _sheet_or_404(cycle_id, response_id)
+    except _SheetLocked as locked:
+        return _sheet_locked(locked)
     form = ConfirmForm()
     if request.method == "POST":
         if not form.validate_on_submit():

@@ -53,8 +53,8 @@ def test_the_list_shows_when_and_who_never_the_answers(app, client):
     listing = check_page(client.get(listing_url))
     [row] = listing.select("tbody tr")
     cells = [c.get_text(" ", strip=True) for c in row.find_all(["th", "td"])]
-    assert cells[0] == f"Sheet {sheet_id}" and cells[1] == "Group members"
-    assert cells[3] == "f@example.org"
+    assert cells[0] == f"Sheet {sheet_id} Group members"
+    assert cells[1].endswith("by f@example.org")
     text = listing.get_text()
     assert "More tea" not in text and "Strongly" not in text
     with app.app_context():
@@ -171,7 +171,13 @@ def test_sheets_stay_once_the_summary_is_printed_and_web_answers_are_never_sheet
     listing = check_page(client.get(f"/workspace/cycles/{cycle_id}/paper"))
     assert "has been printed" in listing.get_text()
     assert listing.find("a", href=url) is None
-    assert client.get(url).status_code == 409
+    locked = client.get(url)
+    assert locked.status_code == 200
+    page = check_page(locked)
+    assert page.h1.get_text() == "This sheet cannot be changed"
+    assert "More tea" not in page.get_text() and page.main.find("form") is None
+    assert check_page(client.get(f"{url}/delete")).main.find("form") is None
+    assert client.post(url, data={**SHEET, "csrf_token": token}).status_code == 409
     assert client.post(f"{url}/delete", data={"csrf_token": token}).status_code == 409
     with app.app_context():
         assert db.session.get(Response, sheet_id) is not None
