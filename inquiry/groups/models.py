@@ -37,8 +37,8 @@ class Group(CreatedMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     default_language: Mapped[str] = mapped_column(sa.String(16), default="en_GB")
+    # An archived group leaves the lists and takes no new cycles; its history stays.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     network: Mapped[Network] = relationship(back_populates="groups")
     cycles = relationship("Cycle", back_populates="group", order_by="Cycle.starts_on")
-    # An archived group leaves the lists and takes no new cycles; its history stays.
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
