@@ -30,6 +30,7 @@ PAGES = [
     "/workspace/cycles/{id}/xlsform",
     "/workspace/cycles/{id}/odk",
     "/workspace/cycles/{id}/import",
+    "/workspace/cycles/{id}/import/template.csv",
     "/workspace/cycles/{id}/research/codebook.csv",
     "/workspace/cycles/{id}/edit",
     "/workspace/cycles/{id}/delete",

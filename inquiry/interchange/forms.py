@@ -42,8 +42,9 @@ class AnswersCsvForm(BaseForm):
     file = FileField(
         _l("The answers (.csv)"),
         description=_l(
-            "A CSV file with the columns of Inquiry's answers download: response_id, audience, "
-            "language, source, submitted_on, question_key, theme and value, one answer a line."
+            "A CSV file with one answer a line, in the columns of the sheet above: "
+            "response_id, audience, language, source, submitted_on, question_key, theme and "
+            "value."
         ),
         validators=[FileRequired(_l("Choose the CSV file of answers"))],
     )

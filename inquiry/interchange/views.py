@@ -200,6 +200,20 @@ def csv_import(cycle_id: int):
     ), status
 
 
+@bp.route("/cycles/<int:cycle_id>/import/template.csv")
+@login_required
+def csv_template(cycle_id: int):
+    """A sheet to type paper answers into, with this cycle's questions: it holds no answers,
+    so it is for anyone who may see the cycle."""
+    from datetime import UTC, datetime
+
+    from ..responses.imports import template_csv
+
+    cycle = get_cycle_or_404(cycle_id)
+    body = template_csv(cycle, datetime.now(UTC).date())
+    return attachment(body, "text/csv", f"paper-answers-{cycle.id}.csv")
+
+
 RESEARCH_FILES = {
     "sav": "application/x-spss-sav",
     "dta": "application/x-stata-dta",

@@ -211,8 +211,10 @@ def _check_row(row, questions, pending, number) -> list[str]:
         problems.append(
             _("theme should be %(theme)s for %(key)s", theme=repr(question.theme), key=key)
         )
+    # An empty value is a question left unanswered on the sheet (as the template has them).
+    answered = bool(_unneutralise(row["value"].strip()))
     stored = None
-    if question is not None:
+    if question is not None and answered:
         stored, problem = _check_value(question, row["value"])
         if problem:
             problems.append(problem)
@@ -220,6 +222,8 @@ def _check_row(row, questions, pending, number) -> list[str]:
         return problems
     response = pending.get(rid)
     if response is None:
+        if not answered:
+            return []
         response = pending[rid] = _Pending(
             audience, language, source, submitted_on, number, shares_openly
         )
@@ -237,11 +241,44 @@ def _check_row(row, questions, pending, number) -> list[str]:
                 line=response.first_line,
             )
         ]
+    if not answered:
+        return []
     if key in response.answers:
         return [_("response %(id)s answers %(key)s twice", id=rid[:20], key=key)]
     response.answers[key] = _unneutralise(row["value"].strip())
     response.stored[key] = stored
     return []
+
+
+TEMPLATE_COLUMNS = (*COLUMNS, "shares_openly", "question")
+
+
+def template_csv(cycle: Cycle, today: date) -> str:
+    """A sheet to type paper answers into: one line per question for one member and one
+    peer support worker, values left empty (the question column is for the typist only).
+    Copy the lines for each further sheet, with a response_id of its own."""
+    from ..core.csvsafe import write_csv
+
+    language = cycle.group.default_language
+    rows = []
+    for audience, rid in (("member", "m1"), ("peer_worker", "p1")):
+        for cq in list_cycle_questions(cycle.id, audience):
+            question = cq.question
+            rows.append(
+                (
+                    rid,
+                    audience,
+                    language,
+                    "paper",
+                    today.isoformat(),
+                    question.key,
+                    question.theme,
+                    "",
+                    "",
+                    question.text_in(language).text,
+                )
+            )
+    return write_csv(TEMPLATE_COLUMNS, rows)
 
 
 def _content(cycle_id: int, response: _Pending) -> str:

@@ -292,3 +292,41 @@ def test_odk_answers_keep_a_fingerprint_and_a_closed_cycle_takes_none(app, tmp_p
     assert "This cycle is closed: answers can no longer be added" in closed.output
     with app.app_context():
         assert _count(cycle_id) == 4
+
+
+def test_the_sheet_to_type_into_comes_back_in(app, upload):
+    import csv
+
+    cycle_id, client, send = upload
+    page = check_page(client.get(f"/workspace/cycles/{cycle_id}/import"))
+    link = page.find("a", href=f"/workspace/cycles/{cycle_id}/import/template.csv")
+    sheet = client.get(link["href"])
+    assert sheet.status_code == 200 and sheet.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(sheet.get_data(as_text=True))))
+    assert {r["audience"] for r in rows} == {"member", "peer_worker"}
+    assert all(r["value"] == "" and r["question"] for r in rows)
+    # Nothing typed yet: nothing to import.
+    empty = send(sheet.get_data())
+    assert empty.status_code == 400 and "The file has no answers." in empty.get_data(as_text=True)
+    # The typist fills in two of the member's answers and leaves the rest empty.
+    member = [r for r in rows if r["audience"] == "member"]
+    likert = next(r for r in member if r["theme"] == "hope")
+    text = next(r for r in member if r["theme"] == "open")
+    likert["value"], text["value"] = "5", "=We met by the river"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    done = send(out.getvalue().encode())
+    assert done.status_code == 302
+    assert (
+        "Imported 1 response with 2 answers."
+        in check_page(client.get(done.headers["Location"])).get_text()
+    )
+    with app.app_context():
+        (response,) = db.session.scalars(sa.select(Response).filter_by(cycle_id=cycle_id))
+        assert (response.audience, response.source) == ("member", "paper")
+        assert {(a.likert, a.text) for a in response.answers} == {
+            (None, "=We met by the river"),
+            (5, None),
+        }
