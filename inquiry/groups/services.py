@@ -127,14 +127,15 @@ def _forget_network_pdfs(network_id: int) -> None:
 
 def archive_group(user, group: Group) -> bool:
     """Archive a group that has ended: it leaves the lists and takes no new cycles, and keeps
-    its history. A group with a cycle still open is refused (close it first, so nobody is
-    left answering a group nobody sees). False when it already was archived."""
+    its history. A group with a cycle still open or a draft is refused (close the one, open
+    or delete the other first), so an archived group holds only closed cycles and nobody is
+    left answering a group nobody sees. False when it already was archived."""
     from ..core.models import utcnow
 
     if group.archived_at is not None:
         return False
-    if has_open_cycle(group):
-        raise GroupError(_l("Close the group's open cycle first"))
+    if unfinished_cycles(group):
+        raise GroupError(_l("Close the group's open cycle, or delete its draft, first"))
     group.archived_at = utcnow()
     audit.record("edited", group, user.id, "archived")
     db.session.flush()
@@ -151,5 +152,6 @@ def unarchive_group(user, group: Group) -> bool:
     return True
 
 
-def has_open_cycle(group: Group) -> bool:
-    return any(cycle.state == "open" for cycle in group.cycles)
+def unfinished_cycles(group: Group) -> list:
+    """The group's cycles that are open or still drafts: they stop it being archived."""
+    return [cycle for cycle in group.cycles if cycle.state != "closed"]

@@ -213,7 +213,7 @@ def archive(group_id: int):
         group=group,
         form=form,
         problem=problem,
-        open_cycle=services.has_open_cycle(group),
+        unfinished=services.unfinished_cycles(group),
     ), 409 if problem else 200
 
 

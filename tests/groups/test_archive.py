@@ -66,15 +66,27 @@ def test_an_archived_group_leaves_the_list_keeps_its_history_and_comes_back(app,
         ]
 
 
-def test_a_group_with_an_open_cycle_is_not_archived(app, client):
-    _allotment, choir, _spring = _groups(app)
-    assert sign_in(client, "f@example.org").status_code == 302
-    url = f"/workspace/groups/{choir}/archive"
-    page = check_page(client.get(url))
-    assert page.h1.get_text() == "Close the open cycle first"
-    assert page.main.find("button") is None
-    refused = client.post(url, data={"csrf_token": _token(client)})
-    assert refused.status_code == 409
-    assert "Close the group's open cycle first" in check_page(refused).get_text()
+def test_a_group_with_an_open_cycle_or_a_draft_is_not_archived(app, client):
+    from datetime import date
+
+    from inquiry.cycles.services import create_cycle
+
+    allotment, choir, _spring = _groups(app)
     with app.app_context():
-        assert db.session.get(Group, choir).archived_at is None
+        draft_id = create_cycle(allotment, "Next", date(2027, 1, 1), date(2027, 1, 2)).id
+        db.session.commit()
+    assert sign_in(client, "f@example.org").status_code == 302
+    for group_id, unfinished in ((choir, "Autumn: Open"), (allotment, "Next: Draft")):
+        url = f"/workspace/groups/{group_id}/archive"
+        page = check_page(client.get(url))
+        assert page.h1.get_text() == "Finish the group's cycles first"
+        assert [li.get_text() for li in page.main.select("ul.list li")] == [unfinished]
+        assert page.main.find("button") is None
+        refused = client.post(url, data={"csrf_token": _token(client)})
+        assert refused.status_code == 409
+        assert "Close the group's open cycle, or delete its draft, first" in (
+            check_page(refused).get_text()
+        )
+        with app.app_context():
+            assert db.session.get(Group, group_id).archived_at is None
+    assert draft_id
