@@ -12,7 +12,7 @@ from ..accounts.test_login import sign_in
 from ..factories import make_group, make_network, make_open_cycle, make_user
 from ..pages import check_page
 from ..pdfs import fetch_pdf
-from ..printing.reading import pdf_text
+from ..printing.reading import embedded_fonts, pdf_text, pdfua_problems
 from .helpers import shortlisted
 
 REASONS = "It shows how the walks gave someone the courage to go out again."
@@ -36,7 +36,7 @@ def _network_with_chosen_stories(app):
         return make_user("coordinator", network).email
 
 
-def test_the_coordinator_sees_and_prints_every_groups_chosen_story(app, client):
+def test_the_coordinator_sees_and_prints_every_groups_chosen_story(app, client, tmp_path):
     email = _network_with_chosen_stories(app)
     assert sign_in(client, email).status_code == 302
     page = check_page(client.get("/workspace/stories"))
@@ -51,3 +51,6 @@ def test_the_coordinator_sees_and_prints_every_groups_chosen_story(app, client):
     assert "Elsewhere" not in read
     info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout
     assert b"Tagged:          yes" in info
+    assert all(embedded_fonts(pdf).values())
+    (tmp_path / "booklet.pdf").write_bytes(pdf)
+    assert pdfua_problems(tmp_path / "booklet.pdf") == []
