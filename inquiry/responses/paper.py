@@ -78,32 +78,11 @@ def paper_answers(form, questions) -> dict[str, str]:
 # Correcting typed sheets ---------------------------------------------------------------
 
 
-def summary_printed(cycle_id: int) -> bool:
-    """Whether anyone has printed the cycle's summary (the group has then seen its figures)."""
-    import sqlalchemy as sa
-
-    from ..core.audit import AuditEvent
-    from ..extensions import db
-
-    return (
-        db.session.scalar(
-            sa.select(AuditEvent.id)
-            .where(
-                AuditEvent.action == "printed",
-                AuditEvent.object_type == "cycle",
-                AuditEvent.object_id == cycle_id,
-                AuditEvent.detail.like("summary%"),
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
 def may_correct_sheets(cycle) -> bool:
     """Typed sheets may be corrected or deleted while the cycle is open, or closed until its
-    summary is first printed: after that the figures the group saw would change under it."""
-    return cycle.state == "open" or (cycle.state == "closed" and not summary_printed(cycle.id))
+    summary is first printed (cycle.first_printed_at, as for withdrawal): after that the
+    figures the group saw would change under it."""
+    return cycle.state == "open" or (cycle.state == "closed" and cycle.first_printed_at is None)
 
 
 def list_paper_sheets(cycle_id: int) -> list:
