@@ -205,17 +205,28 @@ def test_a_wrong_filter_says_what_to_do_and_only_staff_who_look_after_people_see
     assert "an address with no account" in _rows(nobody)[0][1]
 
 
-def test_command_line_downloads_and_imports_are_in_the_log(app, tmp_path):
+def test_command_line_downloads_imports_and_quotes_are_in_the_log(app, tmp_path):
     from inquiry.cycles.services import close_cycle
 
     with app.app_context():
         network = make_network()
         cycle = make_open_cycle(make_group(network))
         unanswered = make_open_cycle(make_group(network))
+        from inquiry.cycles.queries import list_cycle_questions
+        from inquiry.responses.services import record_response
+
+        said = record_response(
+            list_cycle_questions(cycle.id, "member"),
+            audience="member",
+            language="en_GB",
+            answers={"open.anything_else": "Secret words 9Z"},
+            may_quote=True,
+        )
         close_cycle(cycle)
         db.session.execute(sa.delete(AuditEvent))
         db.session.commit()
         ids = {"cycle": cycle.id, "unanswered": unanswered.id, "network": network.id}
+        ids["answer"] = said.answers[0].id
     runner = app.test_cli_runner()
 
     def run(*args):
@@ -229,6 +240,8 @@ def test_command_line_downloads_and_imports_are_in_the_log(app, tmp_path):
     run("rollup", ids["network"], "--round", "-o", tmp_path / "r.csv")
     run("xlsform", ids["unanswered"], "-o", tmp_path / "f.xlsx")
     run("import-xlsform", ids["unanswered"], tmp_path / "f.xlsx")
+    assert "Secret words 9Z" in run("quotes", ids["cycle"])
+    run("approve-quote", ids["answer"])
     with app.app_context():
         events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
         assert [(e.action, e.object_type, e.object_id, e.detail) for e in events] == [
@@ -238,5 +251,8 @@ def test_command_line_downloads_and_imports_are_in_the_log(app, tmp_path):
             ("exported", "network", ids["network"], "rollup csv rounded"),
             ("exported", "cycle", ids["unanswered"], "xlsform member"),
             ("edited", "cycle", ids["unanswered"], "questions from xlsform member"),
+            ("exported", "cycle", ids["cycle"], "quotes for approval"),
+            ("edited", "cycle", ids["cycle"], f"quote {ids['answer']} approved"),
         ]
+        assert not any("Secret" in e.detail for e in events)
         assert all(e.by_command and e.user_id is None for e in events)

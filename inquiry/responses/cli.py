@@ -66,6 +66,7 @@ def import_responses_command(cycle_id: int, file: str) -> None:
 @with_appcontext
 def quotes_command(cycle_id: int) -> None:
     """Free-text answers from people who agreed to be quoted, for approval."""
+    from ..core import audit
     from ..cycles.queries import get_cycle
     from ..reports.privacy import quote_audience_shown
     from .queries import list_quotable_answers
@@ -74,6 +75,9 @@ def quotes_command(cycle_id: int) -> None:
     if cycle is None:
         raise click.ClickException(f"There is no cycle {cycle_id}.")
     k = cycle.group.network.min_responses
+    # The words people agreed to share are shown here: who looked is in the log.
+    audit.record("exported", cycle, None, "quotes for approval")
+    db.session.commit()
     for a in list_quotable_answers(cycle_id):
         mark = "approved" if a.approved is not None else "waiting"
         click.echo(
@@ -97,6 +101,8 @@ def quotes_command(cycle_id: int) -> None:
 @with_appcontext
 def approve_quote_command(answer_id: int, text: str | None) -> None:
     """Approve one answer for the summary's quotes (whole, or shortened)."""
+    from ..core import audit
+    from .models import Answer
     from .quoting import NotTheirWords, NoWords
     from .services import NotQuotable, approve_quote
 
@@ -116,6 +122,8 @@ def approve_quote_command(answer_id: int, text: str | None) -> None:
             "Nothing was approved. Use only the person's own words, in their order. To leave "
             "words out, delete them or put [...] in their place."
         ) from error
+    cycle_id = db.session.get(Answer, answer_id).cycle_id
+    audit.record_on("edited", "cycle", cycle_id, None, f"quote {answer_id} approved")
     db.session.commit()
     click.echo(f"Approved answer {answer_id}.")
 
