@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -37,11 +39,23 @@ class StoryForm(BaseForm):
             SelectChoice("yes", _l("Yes, you may read it out and share it. Do not use my name.")),
             SelectChoice("no", _l("No, only the person who runs the group may read it")),
         ],
-        description=_l("The person who runs the group may leave out some words, like names. They never add any."),
+        description=_l(
+            "The person who runs the group may leave out some words, like names. "
+            "They never add any."
+        ),
         validate_choice=False,
         validators=[InputRequired(_l("Choose whether we may share your story"))],
     )
-    submission_token = HiddenField(validators=[InputRequired(), Length(min=36, max=36)])
+    # One story however often the form is sent; a missing or garbled token gets a new one
+    # (see `token`), never an error the person cannot fix.
+    submission_token = HiddenField()
+
+    @property
+    def token(self) -> str:
+        try:
+            return str(uuid.UUID(self.submission_token.data or ""))
+        except ValueError:
+            return str(uuid.uuid4())
 
     def validate_may_share(self, field):
         if field.data not in ("yes", "no"):

@@ -152,7 +152,7 @@ def write():
             form.title.data,
             form.text.data,
             form.may_share.data == "yes",
-            form.submission_token.data,
+            form.token,
             current_app.config["LINK_KEY"],
         )
         db.session.commit()

@@ -221,3 +221,12 @@ def test_the_member_pages_are_in_plain_words(app, client):
     assert len(texts) >= 8, texts
     for text in texts:
         assert textstat.flesch_reading_ease(text) >= 70, text
+
+
+def test_a_story_sent_without_its_token_is_still_kept_once(app, client):
+    _cycle_id, code = _open_round(app)
+    join(client, code)
+    data = {**form_fields(check_page(client.get("/story")), "/story"), "may_share": "no"}
+    data.update(title="T", text="Words", submission_token="not-a-token")
+    assert client.post("/story", data=data).status_code == 302
+    assert len(_stories(app)) == 1
