@@ -24,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def configure_extensions(app: Flask) -> None:
     from . import i18n, models  # noqa: F401 - the whole schema, for Alembic
-    from .core import bodies, database, errors, security, templating
+    from .core import bodies, database, errors, limits, security, templating
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     bodies.init_app(app)
@@ -35,6 +35,7 @@ def configure_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    limits.init_app(app, limiter)
     login_manager.init_app(app)
     from .accounts.queries import load_session_user
 

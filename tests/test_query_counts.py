@@ -115,3 +115,55 @@ def test_the_home_page_lists_groups_a_page_at_a_time(app, monkeypatch, page):
     else:  # anything else: the first page
         assert names == ["Group 0", "Group 1"]
         assert "Groups 1 to 2 of 3" in nav and "Next page" in nav and "Previous page" not in nav
+
+
+def test_a_member_page_reads_three_rows_and_writes_nothing(app, client, cycle):
+    from .reflection import answer_page, start
+
+    start(client, cycle.active_code("member"))
+    answer_page(client, 1, {"q-shared_aims-know_aims": "4"})
+    client.get("/reflect/1")  # the first visit notes the draft in this browser's session
+    with app.app_context():
+        engine = db.engine
+    with _counting(engine) as statements:
+        page = client.get("/reflect/1")
+    assert page.status_code == 200 and 'value="4" checked' in page.get_data(as_text=True)
+    # The draft, the page plan (one narrow query), the cycle's state; no write of any kind.
+    assert len(statements) == 3, statements
+    assert not [s for s in statements if not s.lstrip().upper().startswith("SELECT")]
+    assert page.headers.get("Set-Cookie") is None  # the session is not written again
+
+
+def test_the_send_is_one_read_and_three_writes(app, client, cycle):
+    from inquiry.responses import services
+    from inquiry.responses.models import Answer, Draft, Response
+
+    from .reflection import answer_page, start
+
+    start(client, cycle.active_code("member"))
+    answer_page(client, 1, {"q-shared_aims-know_aims": "4"})
+    with app.app_context():
+        draft = db.session.scalar(db.select(Draft))
+        submission, key = draft.submission_token, app.config["LINK_KEY"]
+        resume = client.get_cookie(app.config["RESUME_COOKIE"]).value
+        with _counting(db.engine) as statements:
+            result = services.send_draft(resume, submission, key)
+        db.session.commit()
+        assert result is services.SendResult.SENT
+        verbs = [s.split()[0].upper() for s in statements]
+        assert verbs == ["SELECT", "INSERT", "INSERT", "DELETE"], statements
+        assert db.session.scalar(db.select(db.func.count()).select_from(Draft)) == 0
+        stored = db.session.scalar(db.select(Response).filter_by(submission_token=submission))
+        answers = db.session.scalars(db.select(Answer).filter_by(response_id=stored.id)).all()
+        assert [(a.qtype, a.likert) for a in answers] == [("likert", 4)]
+        # Sent again (a double tap): already stored, nothing more written.
+        with _counting(db.engine) as statements:
+            again = services.send_draft(resume, submission, key)
+        assert again is services.SendResult.ALREADY_SENT
+        assert all(s.lstrip().upper().startswith("SELECT") for s in statements)
+
+
+def test_the_rate_limiter_runs_only_on_routes_with_a_limit(app):
+    from inquiry.extensions import limiter
+
+    assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
