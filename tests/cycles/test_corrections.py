@@ -147,6 +147,13 @@ def test_a_groups_own_question_is_changed_or_removed_until_the_first_answer(app,
     edit_url = f"/workspace/cycles/{cycle_id}/questions/{likert}/edit"
     assert listing.find("a", href=edit_url) is not None
 
+    with app.app_context():
+        from inquiry.questions.models import QuestionText
+
+        # A translation of the old words no longer says the same: it goes with them.
+        question = db.session.get(CycleQuestion, likert).question
+        question.texts["pl"] = QuestionText(language="pl", text="Spotykajmy się na dworze.")
+        db.session.commit()
     page = check_page(client.get(edit_url))
     assert page.find("input", attrs={"name": "text"})["value"] == "We shoud meet outdoors."
     assert page.find("textarea") is None  # options only for a choice
@@ -161,6 +168,7 @@ def test_a_groups_own_question_is_changed_or_removed_until_the_first_answer(app,
     with app.app_context():
         cq = db.session.get(CycleQuestion, likert)
         assert cq.question.text_in("en_GB").text == "We should meet outdoors."
+        assert set(cq.question.texts) == {"en_GB"}
         cq = db.session.get(CycleQuestion, choice)
         assert cq.question.options == ["tea", "coffee", "juice"]
         assert cq.question.text_in("en_GB").option_labels == ["Tea", "Coffee", "Juice"]

@@ -202,3 +202,23 @@ def test_someone_elses_sheets_are_not_found(app, client):
         assert stranger.post(url, data={**SHEET, "csrf_token": token}).status_code in (404, 405)
     with app.app_context():
         assert db.session.get(Response, sheet_id).corrected_at is None
+
+
+def test_a_peer_support_workers_choice_is_corrected(app, client):
+    cycle_id, _member_sheet = _typed_in(app, client)
+    url = f"/workspace/cycles/{cycle_id}/paper/peer_worker"
+    page = check_page(client.get(url))
+    assert client.post(url, data=form_fields(page)).status_code == 302  # left as anonymous
+    with app.app_context():
+        sheet = db.session.scalar(sa.select(Response).filter_by(audience="peer_worker"))
+        assert sheet.shares_openly is False and sheet.entered_by_id is not None
+        sheet_id = sheet.id
+    url = f"/workspace/cycles/{cycle_id}/paper/sheets/{sheet_id}"
+    page = check_page(client.get(url))
+    assert page.find("input", attrs={"name": "shares_openly", "checked": True})["value"] == (
+        "anonymous"
+    )
+    fields = {**form_fields(page, url), "shares_openly": "open"}
+    assert client.post(url, data=fields).status_code == 302
+    with app.app_context():
+        assert db.session.get(Response, sheet_id).shares_openly is True
