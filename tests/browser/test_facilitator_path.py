@@ -97,9 +97,15 @@ def test_the_facilitators_whole_path(app, open_page, axe_source, artifacts, pdf_
         sam.get_by_text("Paper response saved").wait_for()
     assert sam.get_by_text("Responses so far: 2").is_visible()
 
-    # ... closes the cycle and records two actions.
+    # ... closes the cycle through the page that says what closing does, and records two
+    # actions.
     sam.goto(cycle_url)
-    sam.get_by_role("button", name="Close this cycle").click()
+    sam.get_by_role("link", name="Close this cycle").click()
+    assert sam.get_by_label("24 hours").is_checked()
+    assert_no_axe_violations(sam, axe_source, "close the reflection")
+    sam.get_by_label("No extra time: answers not sent yet are not kept").check()
+    sam.get_by_role("button", name="Close the reflection").click()
+    sam.get_by_text("The reflection is closed.").wait_for()
     sam.get_by_role("link", name="What the group agreed after this cycle").click()
     assert_no_axe_violations(sam, axe_source, "actions")
     for what in ("Meet in the greenhouse when it rains", "Share the tools list"):
