@@ -62,6 +62,8 @@ def configure_blueprints(app: Flask) -> None:
     from .printing.views import bp as printing_bp
     from .reports.views import bp as reports_bp
     from .responses.views import bp as responses_bp
+    from .retention.views import bp as retention_bp
+    from .retention.views import notices as notices_bp
     from .stories.member_views import members as tell_bp
     from .stories.views import bp as stories_bp
 
@@ -75,6 +77,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(printing_bp, url_prefix="/workspace")
     app.register_blueprint(interchange_bp, url_prefix="/workspace")
     app.register_blueprint(topics_bp)
+    app.register_blueprint(notices_bp)
+    app.register_blueprint(retention_bp, url_prefix="/workspace")
     app.register_blueprint(stories_bp, url_prefix="/workspace")
     app.register_blueprint(tell_bp)
     from .core.audit_views import bp as audit_bp

@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     from .questions import cli as questions_cli
     from .reports import cli as reports_cli
     from .responses import cli as responses_cli
+    from .retention import cli as retention_cli
 
     for module in (
         accounts_cli,
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
         reports_cli,
         interchange_cli,
         printing_cli,
+        retention_cli,
         demo,
     ):
         for command in module.COMMANDS:

@@ -409,3 +409,51 @@ def test_every_people_post_needs_the_csrf_token(app, staff):
         user = db.session.get(User, ids["fac_a"])
         assert (user.role, user.is_active) == ("facilitator", True)
         assert db.session.query(Invite).filter(Invite.revoked_at.is_not(None)).count() == 0
+
+
+# Retention: what goes when (a network's page) and erasing a closed cycle's answers on request
+# are for admins and the network's coordinators, never facilitators; the privacy notice and
+# accessibility statement are for everyone.
+RETENTION = {
+    "admin": {"A1", "A2", "B1"},
+    "coordinator": {"A1", "A2"},
+    "facilitator": set(),
+}
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator", "facilitator", None])
+def test_retention_pages_obey_the_access_rule(app, world, role):
+    cycles, users = world
+    with app.app_context():
+        from inquiry.extensions import db
+        from inquiry.groups.models import Group
+
+        networks = {name: db.session.get(Group, cycles[name][1]).network_id for name in cycles}
+    client = app.test_client()
+    token = None
+    if role:
+        from bs4 import BeautifulSoup
+
+        assert sign_in(client, users[role]).status_code == 302
+        home = BeautifulSoup(client.get("/workspace/").get_data(as_text=True), "html.parser")
+        token = home.find("input", attrs={"name": "csrf_token"})["value"]
+    for group, (_open_id, _group_id, closed_id, _action, _topic) in cycles.items():
+        seen = group in RETENTION.get(role, set())
+        expected = 302 if role is None else 200 if seen else 404
+        for url in (
+            f"/workspace/cycles/{closed_id}/erase",
+            f"/workspace/networks/{networks[group]}/retention",
+        ):
+            assert client.get(url).status_code == expected, (role, group, url)
+        if token and not seen:
+            posted = client.post(
+                f"/workspace/cycles/{closed_id}/erase",
+                data={"csrf_token": token, "summary": "delete"},
+            )
+            assert posted.status_code == 404, (role, group)
+    for url in ("/privacy", "/accessibility"):
+        assert client.get(url).status_code == 200, (role, url)
+    from inquiry.retention.models import SummarySnapshot
+
+    with app.app_context():
+        assert db.session.query(SummarySnapshot).count() == 0

@@ -26,7 +26,7 @@ from ..core.access import (
 from ..cycles.queries import count_responses_by_cycle, list_cycles_of_groups
 from ..extensions import db
 from . import services
-from .forms import GroupForm, NetworkForm, ThresholdForm
+from .forms import GroupForm, NetworkForm
 from .queries import list_networks
 
 bp = Blueprint("groups", __name__)
@@ -132,17 +132,28 @@ def _group_page(group, networks=None):
 @bp.route("/networks/<int:network_id>/settings", methods=["GET", "POST"])
 @login_required
 def network_settings(network_id: int):
-    """An admin sets the network's threshold k: the smallest number of people whose answers
-    a summary shows together."""
+    """An admin sets the network's threshold k (the smallest number of people whose answers
+    a summary shows together), how long answers are kept, and its privacy notice details."""
+    from ..retention.forms import NetworkSettingsForm
+    from ..retention.services import set_network_details
+
     network = get_network_for_admin_or_404(network_id)
-    form = ThresholdForm()
+    form = NetworkSettingsForm()
     if request.method == "GET":
         form.min_responses.data = str(network.min_responses)
+        form.retention_months.data = str(network.retention_months or "")
+        for name in ("organisation_name", "contact_email", "contact_phone", "contact_address"):
+            getattr(form, name).data = getattr(network, name)
     if form.validate_on_submit():
         k = form.threshold
-        if services.set_threshold(network, k, current_user.id):
+        threshold = services.set_threshold(network, k, current_user.id)
+        details = set_network_details(network, current_user.id, **form.details())
+        if threshold or details:
             db.session.commit()
+        if threshold:
             flash(_("Saved. A summary now shows a figure when at least %(k)d people gave it.", k=k))
+        elif details:
+            flash(_("Changes saved."))
         else:
             flash(_("Nothing changed: the threshold already was %(k)d.", k=k))
         return redirect(url_for(".home", _anchor=f"network-{network.id}"))

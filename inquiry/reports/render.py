@@ -201,9 +201,9 @@ VARIANTS = ("", "large-print", "easy-read")
 
 def summary_document(cycle, language: str, variant: str = "") -> tuple[str, str]:
     """The finished HTML of a cycle's summary for printing, and the PDF's file name."""
-    from .summary import build_summary
+    from .summary import stored_or_built
 
-    summary = build_summary(cycle, language, current_app.config["LINK_KEY"])
+    summary = stored_or_built(cycle, language, current_app.config["LINK_KEY"])
     html = render_summary(
         summary, language, large_print=variant == "large-print", easy_read=variant == "easy-read"
     )

@@ -100,6 +100,10 @@ class CycleSummary:
     agenda: list[AgendaPriority]  # most wanted first (in the order shortlisted when withheld)
     agenda_voters: int
     next_cycle: NextCycle | None = None
+    # Once the cycle's answers were deleted (retention/): when, and why ("retention" or
+    # "request"); the figures then come from what was kept.
+    answers_deleted_on: date | None = None
+    deleted_because: str | None = None
     # The story the group chose in the previous cycle's story round, and why.
     story: object | None = None
 
@@ -302,6 +306,18 @@ def _next_cycle(cycle: Cycle) -> NextCycle | None:
         return None
     nxt = min(later, key=lambda c: (c.starts_on, c.id))
     return NextCycle(nxt.title, nxt.active_code("member"), nxt.active_code("peer_worker"))
+
+
+def stored_or_built(cycle: Cycle, language: str, key: str) -> CycleSummary | None:
+    """The cycle's summary: from the figures kept once its answers were deleted, else built
+    from its answers; None when its answers and its summary were both deleted."""
+    from ..retention.queries import get_snapshot
+    from ..retention.snapshot import summary_from_snapshot
+
+    snapshot = get_snapshot(cycle.id)
+    if snapshot is None:
+        return build_summary(cycle, language, key)
+    return summary_from_snapshot(snapshot, cycle, language) if snapshot.summary else None
 
 
 def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:

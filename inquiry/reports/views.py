@@ -21,7 +21,7 @@ from ..core.access import get_cycle_or_404, may_export_answers, network_or_404
 from ..core.downloads import attachment
 from .exports import codebook_csv, research_answers_csv
 from .formats import summary_csv, summary_json
-from .summary import build_summary, question_texts
+from .summary import question_texts, stored_or_built
 
 bp = Blueprint("reports", __name__)
 
@@ -39,8 +39,13 @@ def _summary_scope(cycle_id: int):
 
 
 def _summary(cycle_id: int):
+    from ..retention.views import abort_if_summary_deleted
+
     cycle, language = _summary_scope(cycle_id)
-    return cycle, build_summary(cycle, language, current_app.config["LINK_KEY"]), language
+    summary = stored_or_built(cycle, language, current_app.config["LINK_KEY"])
+    if summary is None:
+        abort_if_summary_deleted(cycle)
+    return cycle, summary, language
 
 
 def _noted(action: str, cycle, what: str) -> None:
@@ -70,6 +75,9 @@ def summary_pdf(cycle_id: int):
     variant = request.args.get("variant", "")
     if variant not in VARIANTS:
         abort(404)
+    from ..retention.views import abort_if_summary_deleted
+
+    abort_if_summary_deleted(cycle)
     from ..cycles.services import summary_printed
 
     summary_printed(cycle)  # the first print ends withdrawal and, after 7 days, reopening
@@ -143,7 +151,13 @@ def quotes(cycle_id: int):
 @login_required
 def summary_json_file(cycle_id: int):
     cycle, summary, _language = _summary(cycle_id)
-    body = json.dumps(summary_json(summary), indent=2, ensure_ascii=False)
+    data = summary_json(summary)
+    if summary.answers_deleted_on is not None:
+        data["answers_deleted"] = {
+            "on": summary.answers_deleted_on.isoformat(),
+            "because": summary.deleted_because,
+        }
+    body = json.dumps(data, indent=2, ensure_ascii=False)
     _noted("exported", cycle, "summary json")
     return attachment(body, "application/json", f"summary-{cycle.id}.json")
 
