@@ -103,6 +103,21 @@ def log(app):
                 object_id=other_cycle.id,
                 user_id=stranger.id,
             ),
+            # An admin's work on A's people is A's business; on B's cycle it is not.
+            AuditEvent(
+                at=start,
+                action="deactivated",
+                object_type="user_account",
+                object_id=facilitator.id,
+                user_id=admin.id,
+            ),
+            AuditEvent(
+                at=start,
+                action="exported",
+                object_type="cycle",
+                object_id=other_cycle.id,
+                user_id=admin.id,
+            ),
         ]
         # 120 paper sheets typed in July, one an hour.
         events += [
@@ -118,7 +133,12 @@ def log(app):
         ]
         db.session.add_all(events)
         db.session.commit()
-        return {"cycle": cycle.id, "admin": admin.email, "network": net_a.id}
+        return {
+            "cycle": cycle.id,
+            "admin": admin.email,
+            "network": net_a.id,
+            "facilitator": facilitator.id,
+        }
 
 
 def test_the_filter_by_kind_and_day_counts_and_pages(app, log):
@@ -129,11 +149,16 @@ def test_the_filter_by_kind_and_day_counts_and_pages(app, log):
     assert (form["method"], form["action"]) == ("get", "/workspace/audit")
     # A's people and the command line on A's cycles, plus this coordinator's own sign-in;
     # never B's coordinator, B's cycle or a sign-in to no account.
-    assert _heading(everything).startswith("124 events: 1 to 50, newest first")
+    assert _heading(everything).startswith("125 events: 1 to 50, newest first")
     assert len(_rows(everything)) == 50
     kinds = {o["value"]: o.get_text() for o in everything.find("select").find_all("option")}
     assert kinds[""] == "Anything" and kinds["imported"] == "Imported answers"
     assert kinds["sign_in_failed"] == "Failed to sign in"
+    admins = _page(client.get("/workspace/audit?kind=deactivated"))
+    assert _rows(admins)[0][1:] == [
+        "admin@example.org",
+        f"deactivated: account {log['facilitator']}",
+    ]
 
     imported = _page(client.get("/workspace/audit?kind=imported"))
     assert _heading(imported) == "1 event"
@@ -167,7 +192,7 @@ def test_the_filter_by_kind_and_day_counts_and_pages(app, log):
     assert _rows(last)[-1][2].startswith("created: response 1 (")
     # Past the end, or not a number: the nearest page there is.
     assert _rows(_page(client.get(older.replace("page=2", "page=99")))) == _rows(last)
-    assert _heading(_page(client.get("/workspace/audit?page=x"))).startswith("124 events: 1 to")
+    assert _heading(_page(client.get("/workspace/audit?page=x"))).startswith("125 events: 1 to")
     # Downloads from the web are in it too: the network's roll-up.
     assert client.get("/workspace/rollup.csv").status_code == 200
     exported = _page(client.get("/workspace/audit?kind=exported"))
@@ -201,6 +226,9 @@ def test_a_wrong_filter_says_what_to_do_and_only_staff_who_look_after_people_see
     sign_in(admin, log["admin"])
     page = _page(admin.get("/workspace/audit?since=2026-07-01&until=2026-07-01&kind=imported"))
     assert _heading(page) == "2 events"
+    # Both exports of B's cycle (by B's coordinator and by the admin), none of A's that day.
+    exports = _page(admin.get("/workspace/audit?since=2026-07-01&until=2026-07-01&kind=exported"))
+    assert _heading(exports) == "2 events"
     nobody = _page(admin.get("/workspace/audit?kind=sign_in_failed&until=2026-12-31"))
     assert "an address with no account" in _rows(nobody)[0][1]
 

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import aliased
 from wtforms import SelectField, StringField
 from wtforms.validators import ValidationError
 
@@ -130,18 +131,25 @@ def _start_of(day: date) -> datetime:
 
 
 def _in_scope(query):
-    """A coordinator sees what people of their network did, and what was done without a
-    signed-in person (the command line, someone since removed) to their network's cycles."""
+    """A coordinator sees what people of their network did, and what anyone (an admin, the
+    command line, someone since removed) did to their network, its groups, cycles and
+    people's accounts."""
     if current_user.role == "admin":
         return query
     network_id = current_user.network_id
-    cycles = sa.select(Cycle.id).join(Group, Group.id == Cycle.group_id)
-    cycles = cycles.where(Group.network_id == network_id)
-    nobody = AuditEvent.user_id.is_(None) & (
-        ((AuditEvent.object_type == "cycle") & AuditEvent.object_id.in_(cycles))
-        | ((AuditEvent.object_type == "network") & (AuditEvent.object_id == network_id))
+    groups = sa.select(Group.id).where(Group.network_id == network_id)
+    cycles = sa.select(Cycle.id).where(Cycle.group_id.in_(groups))
+    # Its own alias: the outer query joins the account that acted, not the one acted on.
+    person = aliased(User)
+    people = sa.select(person.id).where(person.network_id == network_id)
+    on = AuditEvent.object_type
+    theirs = (
+        ((on == "network") & (AuditEvent.object_id == network_id))
+        | ((on == "community_group") & AuditEvent.object_id.in_(groups))
+        | ((on == "cycle") & AuditEvent.object_id.in_(cycles))
+        | ((on == "user_account") & AuditEvent.object_id.in_(people))
     )
-    return query.where((User.network_id == network_id) | nobody)
+    return query.where((User.network_id == network_id) | theirs)
 
 
 def _page_number(pages: int) -> int:
