@@ -256,8 +256,9 @@ def delete_draft(cycle: Cycle) -> None:
 
 def own_question_locked(cq: CycleQuestion, *, removing: bool = False) -> str | None:
     """Why a group's own question can no longer be changed (or, with `removing`, taken out
-    of this cycle): "builtin", "closed", "answered" (this cycle has answers) or, for a change
-    of words only, "answered_elsewhere" (another cycle asking it has); None while it can."""
+    of this cycle): "builtin", "closed", "answered" (this cycle has answers), for a change of
+    words "answered_elsewhere" (another cycle asking it has), for a removal "last" (the
+    cycle's only question); None while it can."""
     from ..responses.models import Response
 
     if cq.question.is_builtin:
@@ -267,7 +268,8 @@ def own_question_locked(cq: CycleQuestion, *, removing: bool = False) -> str | N
     if db.session.scalar(sa.select(Response.id).filter_by(cycle_id=cq.cycle_id).limit(1)):
         return "answered"
     if removing:
-        return None
+        # A cycle asks at least one question, as when it was made.
+        return "last" if len(cq.cycle.questions) == 1 else None
     elsewhere = (
         sa.select(Response.id)
         .join(CycleQuestion, CycleQuestion.cycle_id == Response.cycle_id)

@@ -318,3 +318,21 @@ def test_someone_elses_cycle_and_questions_are_not_found(app, client):
     with app.app_context():
         assert db.session.get(CycleQuestion, cq_id) is not None
         assert db.session.get(Cycle, cycle_id).title == "Autumn"
+
+
+def test_a_cycles_only_question_stays_until_another_is_added(app, client):
+    from inquiry.cycles.services import create_cycle
+
+    group_id = _signed_in(app, client)
+    with app.app_context():
+        cycle = create_cycle(group_id, "Small", date(2027, 1, 1), date(2027, 1, 9), strict=True)
+        db.session.commit()
+        cycle_id = cycle.id
+    only = _own_question(app, cycle_id)
+    url = f"/workspace/cycles/{cycle_id}/questions/{only}/remove"
+    page = check_page(client.get(url))
+    assert page.h1.get_text() == "This question cannot be removed"
+    assert "This is the cycle's only question." in page.get_text()
+    assert _post(client, url, page_url=f"/workspace/cycles/{cycle_id}").status_code == 409
+    with app.app_context():
+        assert db.session.get(CycleQuestion, only) is not None
