@@ -58,7 +58,8 @@ def import_responses_command(cycle_id: int, file: str) -> None:
             raise click.ClickException("Nothing new to import.")
         raise click.ClickException("Nothing was imported. Fix the lines above and try again.")
     skipped = f"; {result.skipped} already imported, skipped" if result.skipped else ""
-    click.echo(f"Imported {result.responses} responses with {result.answers} answers{skipped}.")
+    responses = f"{result.responses} response{'' if result.responses == 1 else 's'}"
+    click.echo(f"Imported {responses} with {result.answers} answers{skipped}.")
 
 
 @click.command("quotes")

@@ -129,7 +129,7 @@ def test_a_different_sheet_imports_and_the_rest_is_skipped(app, run, cycle_id):
     changed = [*SHEETS[:4], SHEETS[4][:4] + ("2",), SHEETS[5]]
     result = run(cycle_id, _csv(changed))
     assert result.exit_code == 0, result.output
-    assert "Imported 1 responses with 2 answers; 2 already imported, skipped." in result.output
+    assert "Imported 1 response with 2 answers; 2 already imported, skipped." in result.output
     # A third identical sheet arriving in a later file of its own is taken for one of the
     # two already here: within one file identical sheets are people, across files copies.
     third = run(cycle_id, _csv([s for s in SHEETS if s[0] == "a"], ids={"a": "z"}))
