@@ -49,7 +49,7 @@ def _members_network() -> Network | None:
 
 def _who() -> dict:
     network = _members_network()
-    operator = current_app.config.get("OPERATOR_NAME") or _("the organisation that runs this site")
+    operator = current_app.config.get("OPERATOR_NAME") or _("The organisation that runs this site")
     if network is None:
         return {"network": None, "name": operator, "k": K_DEFAULT, "months": None}
     return {

@@ -130,9 +130,11 @@ def test_the_plan_says_what_goes_when(app, client):
         email = make_user("coordinator", cycle.group.network).email
         cycle_id, network_id = cycle.id, cycle.group.network_id
     sign_in(client, email)
+    home = check_page(client.get("/workspace/"))
+    assert home.find("a", href=f"/workspace/networks/{network_id}/retention")
     page = check_page(client.get(f"/workspace/networks/{network_id}/retention"))
     rows = [" ".join(tr.get_text(" ").split()) for tr in page.select("tbody tr")]
-    assert rows[0].startswith("Walking group Spring Deleted on 15 January 2028")
+    assert rows[0].startswith("Walking group Spring Will be deleted on 15 January 2028")
     assert rows[1].startswith("Walking group Summer Not closed yet")
     assert "Answers are deleted 24 months after a cycle closes." in _text(page)
     assert page.find("a", href=f"/workspace/cycles/{cycle_id}/erase")
