@@ -17,11 +17,13 @@ from ..reports.aggregate import (
     ThemeResult,
     views_present,
 )
+from ..reports.queries import get_previous_closed_cycle
 from ..reports.summary import (
     ActionReview,
     AgendaPriority,
     CycleSummary,
     QuestionResult,
+    _chosen_story,
     _next_cycle,
     _option_labels,
     question_texts,
@@ -130,6 +132,7 @@ def summary_from_snapshot(snapshot, cycle, language: str) -> CycleSummary:
         agenda=[AgendaPriority(a["topic"], a["votes"]) for a in data["agenda"]],
         agenda_voters=0,
         next_cycle=_next_cycle(cycle) if data["figures"] else None,
+        story=_chosen_story(get_previous_closed_cycle(cycle)),
         answers_deleted_on=snapshot.answers_deleted_at.date(),
         deleted_because=snapshot.reason,
     )

@@ -178,6 +178,28 @@ def test_the_clock_can_be_set_in_config(app, ctx):
     assert _left(cycle.id)["responses"] == 0
 
 
+def test_stories_of_change_go_with_the_answers(app, ctx):
+    from inquiry.stories.models import Story, StoryChoice
+
+    cycle = cycle_with_answers(months=6)
+    story = Story(
+        cycle_id=cycle.id,
+        title="Out of the house",
+        text="I leave the house on Tuesdays now",
+        may_share=True,
+        submission_token="s" * 36,
+        receipt_digest="r" * 64,
+    )
+    db.session.add(story)
+    db.session.flush()
+    db.session.add(StoryChoice(cycle_id=cycle.id, story_id=story.id, voter_digest="v" * 64))
+    db.session.commit()
+    result = _purge(app, "--today", "2026-07-15")
+    assert "2 stories and story choices" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Story)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoryChoice)) == 0
+
+
 @pytest.mark.parametrize("day", ["15/01/2028", "2028-13-01", "tomorrow"])
 def test_a_wrong_date_is_refused_in_words_and_changes_nothing(app, ctx, day):
     cycle = cycle_with_answers(months=1)
@@ -185,3 +207,35 @@ def test_a_wrong_date_is_refused_in_words_and_changes_nothing(app, ctx, day):
     assert result.exit_code == 2
     assert "give a date as YYYY-MM-DD" in result.output
     assert _left(cycle.id)["responses"] == 6
+
+
+def test_the_next_cycles_summary_after_the_last_ones_answers_went(app, ctx):
+    from inquiry.cycles.queries import list_cycle_questions
+    from inquiry.cycles.services import close_cycle
+    from inquiry.responses.services import record_response
+
+    from ..factories import make_open_cycle
+
+    first = cycle_with_answers(months=None)
+    later = make_open_cycle(
+        first.group, title="Summer", starts_on=date(2026, 3, 1), ends_on=date(2026, 4, 1)
+    )
+    questions = list_cycle_questions(later.id, "member")
+    for value in "54433":
+        record_response(
+            questions, audience="member", language="en_GB", answers={"hope.gives_hope": value}
+        )
+    close_cycle(later)
+    db.session.commit()
+    hope = next(t for t in build_summary(later, "en_GB", KEY).themes if t.theme == "hope")
+    assert hope.change is not None  # compared with Spring while its answers are kept
+
+    from inquiry.retention.services import delete_answers
+
+    delete_answers(first, "request", None)
+    db.session.commit()
+    summary = build_summary(later, "en_GB", KEY)
+    hope = next(t for t in summary.themes if t.theme == "hope" and t.view == "member")
+    # Spring's answers are gone: no change can be worked out, and nothing breaks.
+    assert (hope.n, hope.change) == (5, None) and summary.previous_title == "Spring"
+    assert summary_json(stored_or_built(first, "en_GB", KEY))["responses"]["member"] == 6
