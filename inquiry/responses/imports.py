@@ -250,12 +250,13 @@ def _check_row(row, questions, pending, number) -> list[str]:
     return []
 
 
-TEMPLATE_COLUMNS = (*COLUMNS, "shares_openly", "question")
+TEMPLATE_COLUMNS = (*COLUMNS, "shares_openly", "question", "allowed_values")
 
 
 def template_csv(cycle: Cycle, today: date) -> str:
     """A sheet to type paper answers into: one line per question for one member and one
-    peer support worker, values left empty (the question column is for the typist only).
+    peer support worker, values left empty (the question and allowed_values columns are for
+    the typist only: the import leaves them out).
     Copy the lines for each further sheet, with a response_id of its own."""
     from ..core.csvsafe import write_csv
 
@@ -276,6 +277,7 @@ def template_csv(cycle: Cycle, today: date) -> str:
                     "",
                     "",
                     question.text_in(language).text,
+                    get_type(cq.qtype).codebook_values(question.options),
                 )
             )
     return write_csv(TEMPLATE_COLUMNS, rows)

@@ -304,7 +304,9 @@ def test_the_sheet_to_type_into_comes_back_in(app, upload):
     assert sheet.status_code == 200 and sheet.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(sheet.get_data(as_text=True))))
     assert {r["audience"] for r in rows} == {"member", "peer_worker"}
-    assert all(r["value"] == "" and r["question"] for r in rows)
+    assert all(r["value"] == "" and r["question"] and r["allowed_values"] for r in rows)
+    hope = next(r for r in rows if r["question_key"] == "hope.gives_hope")
+    assert "1=Strongly disagree" in hope["allowed_values"]
     # Nothing typed yet: nothing to import.
     empty = send(sheet.get_data())
     assert empty.status_code == 400 and "The file has no answers." in empty.get_data(as_text=True)
