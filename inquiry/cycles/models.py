@@ -62,6 +62,9 @@ class Cycle(CreatedMixin, db.Model):
     # The first time a summary PDF of the closed cycle went to staff: the group has seen its
     # figures, so withdrawal ends, and reopening is allowed only within REOPEN_WITHIN.
     first_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The meeting after closing, where the group chose from the agenda: until then members
+    # may still choose topics (agenda/).
+    meeting_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     group = relationship("Group", back_populates="cycles")
     questions: Mapped[list[CycleQuestion]] = relationship(
