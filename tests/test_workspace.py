@@ -434,7 +434,9 @@ def test_the_audit_log_records_exports_but_never_answers_or_codes(app, client):
     page = check_page(coordinator.get("/workspace/audit"))
     text = page.get_text(" ", strip=True)
     downloads = [
-        td for td in page.select("td") if td.get_text(" ", strip=True).startswith("downloaded (")
+        td
+        for td in page.select("td")
+        if td.get_text(" ", strip=True).startswith("downloaded: cycle ")
     ]
     assert len(downloads) == 2
     assert "f@example.org" in text
