@@ -14,6 +14,7 @@ from sqlalchemy import event
 from inquiry.cycles.queries import list_cycle_questions
 from inquiry.cycles.services import close_cycle
 from inquiry.extensions import db
+from inquiry.groups.models import Network
 from inquiry.responses.services import record_response
 
 from .accounts.test_login import sign_in
@@ -167,3 +168,22 @@ def test_the_rate_limiter_runs_only_on_routes_with_a_limit(app):
     from inquiry.extensions import limiter
 
     assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
+
+
+def test_the_rollup_page_shows_groups_a_page_at_a_time_beside_the_network(app, monkeypatch):
+    from inquiry.reports import views
+
+    monkeypatch.setattr(views, "ROLLUP_GROUPS_PER_PAGE", 2)
+    with app.app_context():
+        email = _network_of(3)
+        network = db.session.scalar(db.select(Network))
+        name = network.name
+    client = app.test_client()
+    sign_in(client, email)
+    for page, groups in (("1", ["Group 00", "Group 01"]), ("2", ["Group 02"]), ("x", None)):
+        html = check_page(client.get(f"/workspace/rollup?page={page}"))
+        heads = [th.contents[0].strip() for th in html.select("table thead th")[1:]]
+        first_table = heads[: len(heads) // 2]
+        assert first_table == (groups or ["Group 00", "Group 01"]) + [name]
+    nav = html.select_one("nav[aria-label='Pages of groups']").get_text(" ", strip=True)
+    assert "Next page" in nav

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import sqlalchemy as sa
 
 from ..cycles.models import Cycle, CycleQuestion
@@ -9,7 +11,7 @@ from ..extensions import db
 from ..questions.bank import paired_keys
 from ..questions.models import Question
 from ..responses.models import Answer, LinkKey, QuoteApproval, Response
-from .aggregate import PEER_TEAM, ItemRow, ScoreRow
+from .aggregate import AGREE_FROM, PEER_TEAM, ItemRow, ScoreRow
 
 # Who a figure is about: members, the peer support team (peer support workers who shared
 # their answers openly) or anonymous peer support workers (see aggregate.VIEWS).
@@ -294,8 +296,21 @@ def list_groups_with_latest_closed(
     return [tuple(row) for row in rows]
 
 
-def list_score_rows_by_cycle(cycle_ids: sa.Select) -> dict[int, list[ScoreRow]]:
-    """list_score_rows for many cycles at once: cycle id -> its theme score rows."""
+class ThemeSums(NamedTuple):
+    """A view's theme scores in a cycle among responses that answered `answered` of the
+    theme's items: how many (responses), their totals added up, and how many agree."""
+
+    view: str
+    theme: str
+    answered: int
+    total: int
+    responses: int
+    agree: int
+
+
+def list_theme_sums_by_cycle(cycle_ids: sa.Select) -> dict[int, list[ThemeSums]]:
+    """Theme score sums for many cycles at once, grouped in SQL down to one row per cycle,
+    view, theme and number of items answered: cycle id -> its rows."""
     per_response = (
         sa.select(
             Answer.cycle_id,
@@ -312,19 +327,23 @@ def list_score_rows_by_cycle(cycle_ids: sa.Select) -> dict[int, list[ScoreRow]]:
         .group_by(Answer.cycle_id, Answer.response_id, VIEW, THEME)
         .subquery()
     )
-    columns = (
-        per_response.c.cycle_id,
-        per_response.c.view,
-        per_response.c.theme,
-        per_response.c.answered,
-        per_response.c.total,
+    r = per_response.c
+    agrees = sa.case((r.total >= AGREE_FROM * r.answered, 1), else_=0)
+    rows = db.session.connection().execute(
+        sa.select(
+            r.cycle_id,
+            r.view,
+            r.theme,
+            r.answered,
+            sa.func.sum(r.total),
+            sa.func.count(),
+            sa.func.sum(agrees),
+        ).group_by(r.cycle_id, r.view, r.theme, r.answered)
     )
-    out: dict[int, list[ScoreRow]] = {}
-    for cycle_id, view, theme, answered, total, n in db.session.execute(
-        sa.select(*columns, sa.func.count()).group_by(*columns)
-    ):
+    out: dict[int, list[ThemeSums]] = {}
+    for cycle_id, view, theme, answered, total, n, agree in rows:
         out.setdefault(cycle_id, []).append(
-            ScoreRow(view, theme, int(answered), int(total), int(n))
+            ThemeSums(view, theme, int(answered), int(total), int(n), int(agree))
         )
     return out
 
@@ -342,15 +361,18 @@ def count_views_by_cycle(cycle_ids: sa.Select) -> dict[int, dict[str, int]]:
     return out
 
 
-def list_likert_layouts(cycle_ids: sa.Select) -> dict[int, dict[tuple[str, str], list[str]]]:
-    """list_likert_layout for many cycles at once: cycle id -> its layout."""
-    rows = db.session.execute(
-        sa.select(CycleQuestion.cycle_id, CycleQuestion.audience, THEME, Question.key)
+def list_likert_themes(cycle_ids: sa.Select) -> dict[int, list[tuple[str, str]]]:
+    """cycle id -> the (audience, theme) pairs it asks Likert questions under, in the
+    cycle's order (a theme's place is that of its first question), for many cycles at once."""
+    first = sa.func.min(CycleQuestion.position)
+    rows = db.session.connection().execute(
+        sa.select(CycleQuestion.cycle_id, CycleQuestion.audience, THEME)
         .join(Question, Question.id == CycleQuestion.question_id)
         .where(CycleQuestion.cycle_id.in_(cycle_ids), CycleQuestion.qtype == "likert")
-        .order_by(CycleQuestion.cycle_id, CycleQuestion.audience, CycleQuestion.position)
+        .group_by(CycleQuestion.cycle_id, CycleQuestion.audience, THEME)
+        .order_by(CycleQuestion.cycle_id, CycleQuestion.audience, first)
     )
-    out: dict[int, dict[tuple[str, str], list[str]]] = {}
-    for cycle_id, audience, theme, key in rows:
-        out.setdefault(cycle_id, {}).setdefault((audience, theme), []).append(key)
+    out: dict[int, list[tuple[str, str]]] = {}
+    for cycle_id, audience, theme in rows:
+        out.setdefault(cycle_id, []).append((audience, theme))
     return out

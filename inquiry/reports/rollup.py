@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 
 import sqlalchemy as sa
 
@@ -13,7 +14,7 @@ from ..cycles.models import Cycle
 from ..extensions import db
 from ..groups.models import Group, Network
 from . import aggregate, privacy, queries
-from .aggregate import MEMBER, PEER_ANONYMOUS, PEER_TEAM, SHARED_VIEWS, ScoreRow
+from .aggregate import MEMBER, PEER_ANONYMOUS, PEER_TEAM, SHARED_VIEWS
 from .summary import OWN_THEME
 
 
@@ -70,25 +71,41 @@ def latest_closed_cycle(group: Group) -> Cycle | None:
 PARTS = {"member": (MEMBER,), "peer_worker": (PEER_TEAM, PEER_ANONYMOUS)}
 
 
-def _figure(rows: list[ScoreRow], k: int, allowed: bool, left_out: int = 0) -> Figure:
-    n, mean, agree = aggregate.theme_score_stats(rows)
+_ZERO = Fraction(0)
+_NONE = (0, _ZERO, 0)
+
+
+def _stats(sums) -> tuple[int, Fraction, int]:
+    """(n, theme scores added up exactly, how many agree): what aggregate.theme_score_stats
+    gives for the same responses, from sums made in SQL."""
+    if len(sums) == 1:  # the usual case: everyone answered the same number of items
+        (s,) = sums
+        return s.responses, Fraction(s.total, s.answered), s.agree
+    n = sum(s.responses for s in sums)
+    score_sum = sum((Fraction(s.total, s.answered) for s in sums), _ZERO)
+    return n, score_sum, sum(s.agree for s in sums)
+
+
+def _figure(parts: list[privacy.Part], k: int, allowed: bool, left_out: int = 0) -> Figure:
+    """The figure of these parts taken together."""
+    n = sum(p.n for p in parts)
     if n == 0:
         return Figure(0, None, None, left_out)
     if not (allowed and privacy.enough(n, k)):
         return Figure(None, None, None, left_out)
+    mean = sum((p.score_sum for p in parts), _ZERO) / n
+    agree = sum(p.agree for p in parts)
     return Figure(n, aggregate.round_2(mean), aggregate.percent(agree, n), left_out)
 
 
-def _parts(rows: list[ScoreRow], took_part: dict[str, int], audience: str, theme: str, k: int):
-    """Each part's rows, how many of its view took part (what the roll-up may say it left
-    out: a count already published, never a withheld n) and the rule's view of it."""
+def _parts(stats: dict, took_part: dict[str, int], audience: str, theme: str, k: int):
+    """Each part, how many of its view took part (what the roll-up may say it left out: a
+    count already published, never a withheld n) and the rule's view of it."""
     out = []
     for view in PARTS[audience]:
-        part_rows = [r for r in rows if r.view == view and r.theme == theme]
-        n, mean, agree = aggregate.theme_score_stats(part_rows)
+        n, score_sum, agree = stats.get((view, theme), _NONE)
         shown = privacy.figure_shown(n, k, view in SHARED_VIEWS)
-        part = privacy.Part(n, shown, mean * n, agree)
-        out.append((part_rows, took_part.get(view, 0), part))
+        out.append((took_part.get(view, 0), privacy.Part(n, shown, score_sum, agree)))
     return out
 
 
@@ -104,33 +121,36 @@ def build_rollup(network: Network, rounded: bool = False) -> Rollup:
     # Four statements for the whole network, whatever the number of groups.
     groups = queries.list_groups_with_latest_closed(network.id)
     cycle_ids = sa.select(queries.latest_closed_cycles(network.id).c.cycle_id)
-    score_rows = queries.list_score_rows_by_cycle(cycle_ids)
+    theme_sums = queries.list_theme_sums_by_cycle(cycle_ids)
     views = queries.count_views_by_cycle(cycle_ids)
-    layouts = queries.list_likert_layouts(cycle_ids)
+    layouts = queries.list_likert_themes(cycle_ids)
     for _group_id, name, cycle_id, title in groups:
         if cycle_id is None:
             columns.append(Column(name, None, None, {}))
             continue
-        rows = score_rows.get(cycle_id, [])
+        sums = defaultdict(list)
+        for row in theme_sums.get(cycle_id, ()):
+            sums[(row.view, row.theme)].append(row)
+        stats = {key: _stats(rows) for key, rows in sums.items()}
         took_part = views.get(cycle_id, {})
         total = sum(took_part.values())
         total_all += total
         results = {}
-        for audience, theme in layouts.get(cycle_id, {}):
+        for audience, theme in layouts.get(cycle_id, ()):
             if theme == OWN_THEME:
                 continue  # a group's own questions mean nothing across groups
             layout.setdefault((audience, theme))
-            parts = _parts(rows, took_part, audience, theme, k)
+            parts = _parts(stats, took_part, audience, theme, k)
             pooled[(audience, theme)].extend(parts)
-            safe = privacy.combination_safe([part for _, _, part in parts], k)
-            results[(audience, theme)] = _figure([r for rs, _, _ in parts for r in rs], k, safe)
+            safe = privacy.combination_safe([part for _, part in parts], k)
+            results[(audience, theme)] = _figure([part for _, part in parts], k, safe)
         columns.append(_column(name, title, total, results, rounded))
     overall = {}
     for key, parts in pooled.items():
-        keep = set(privacy.parts_to_combine([part for _, _, part in parts], k))
+        keep = set(privacy.parts_to_combine([part for _, part in parts], k))
         # Said as how many of those views took part, which every summary already shows.
-        left_out = sum(took for i, (_, took, part) in enumerate(parts) if part.n and i not in keep)
-        overall[key] = _figure([r for i in sorted(keep) for r in parts[i][0]], k, True, left_out)
+        left_out = sum(took for i, (took, part) in enumerate(parts) if part.n and i not in keep)
+        overall[key] = _figure([parts[i][1] for i in sorted(keep)], k, True, left_out)
     columns.append(_column(network.name, None, total_all, overall, rounded))
     themes = sorted(layout, key=lambda key: (key[0] != "member", list(layout).index(key)))
     return Rollup(network.name, k, rounded, columns, themes)

@@ -204,10 +204,30 @@ def _rollup():
     return build_rollup(network, rounded=request.args.get("round") == "5")
 
 
+# The roll-up page shows this many groups at a time, beside the network's column.
+ROLLUP_GROUPS_PER_PAGE = 25
+
+
 @bp.route("/rollup")
 @login_required
 def rollup_page():
-    return render_template("reports/rollup_page.html", r=_rollup())
+    from dataclasses import replace
+
+    rollup = _rollup()
+    groups, network = rollup.columns[:-1], rollup.columns[-1:]
+    pages = max(1, -(-len(groups) // ROLLUP_GROUPS_PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    first = (page - 1) * ROLLUP_GROUPS_PER_PAGE
+    shown = groups[first : first + ROLLUP_GROUPS_PER_PAGE]
+    return render_template(
+        "reports/rollup_page.html",
+        r=replace(rollup, columns=shown + network),
+        page=page,
+        pages=pages,
+        first=first + 1,
+        last=first + len(shown),
+        total=len(groups),
+    )
 
 
 @bp.route("/rollup.pdf")
