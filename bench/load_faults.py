@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     BIN,
     ROOT,
+    UNLIMITED,
     Member,
     free_port,
     record,
@@ -63,7 +64,13 @@ def run_member(base, code, deadline, acked, errors, lock, rng):
 def main() -> None:
     database = os.environ.get("DATABASE_URL")
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "INQUIRY_SECRET_KEY": "bench", "INQUIRY_LINK_KEY": "bench"}
+        env = {
+            **os.environ,
+            **UNLIMITED,
+            "INQUIRY_SECRET_KEY": "bench",
+            "INQUIRY_LINK_KEY": "bench",
+        }
+        env["INQUIRY_PDF_FOLDER"] = f"{tmp}/pdfs"
         if not database:
             env["INQUIRY_SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp}/load.sqlite"
         code = setup(env)

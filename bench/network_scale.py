@@ -181,7 +181,8 @@ def main() -> None:
             import cProfile
             import pstats
 
-            cProfile.runctx("client.get(os.environ['BENCH_PROFILE'])", globals(), locals(), "/tmp/net.prof")
+            url = os.environ["BENCH_PROFILE"]
+            cProfile.runctx("client.get(url)", globals(), locals(), "/tmp/net.prof")
             pstats.Stats("/tmp/net.prof").sort_stats("tottime").print_stats(25)
             return
         for url in GOALS:

@@ -22,7 +22,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import Member, free_port, record, reflect_to_check, serve, setup  # noqa: E402
+from common import (  # noqa: E402
+    UNLIMITED,
+    Member,
+    free_port,
+    record,
+    reflect_to_check,
+    serve,
+    setup,
+)
 
 CLIENTS = 16
 SENDS = int(os.environ.get("BENCH_SENDS", "800"))
@@ -63,6 +71,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
+            **UNLIMITED,
             "INQUIRY_SECRET_KEY": "bench",
             "INQUIRY_LINK_KEY": "bench",
             "INQUIRY_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/real.sqlite",
