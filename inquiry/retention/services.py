@@ -61,34 +61,29 @@ def due_on(cycle: Cycle, months: int | None) -> date | None:
 
 @dataclass(frozen=True)
 class Deleted:
-    """How many of each were deleted (counts only, never what they held)."""
+    """How many of each were deleted (counts only, never what they held). Choices (agenda
+    votes, story choices) are said without a number: with one topic or story, their number
+    is a vote count the summary may withhold below k."""
 
     responses: int = 0
     answers: int = 0
     drafts: int = 0
     quotes: int = 0
-    agenda_votes: int = 0
-    other_writing: int = 0
+    stories: int = 0
+    choices: int = 0
 
     def __add__(self, other: Deleted) -> Deleted:
         return Deleted(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
 
     def astuple(self) -> tuple[int, ...]:
-        return (
-            self.responses,
-            self.answers,
-            self.drafts,
-            self.quotes,
-            self.agenda_votes,
-            self.other_writing,
-        )
+        return (self.responses, self.answers, self.drafts, self.quotes, self.stories, self.choices)
 
     def describe(self) -> str:
         """For the audit log and the command line: numbers only."""
+        choices = "every agenda and story choice" if self.choices else "no choices"
         return (
-            f"{self.responses} responses, {self.answers} answers, {self.drafts} drafts, "
-            f"{self.quotes} quotes, {self.agenda_votes} agenda votes, "
-            f"{self.other_writing} stories and story choices"
+            f"responses: {self.responses}, answers: {self.answers}, drafts: {self.drafts}, "
+            f"quotes: {self.quotes}, stories: {self.stories}, {choices}"
         )
 
 
@@ -96,16 +91,19 @@ def _count(query) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
 
+def _other(name: str, cycle_id: int) -> int:
+    table = db.metadata.tables.get(name)
+    if table is None:
+        return 0
+    return _count(sa.select(table.c.cycle_id).where(table.c.cycle_id == cycle_id))
+
+
 def count_answers(cycle_id: int) -> Deleted:
     """What deleting the cycle's answers would delete."""
     responses = sa.select(Response.id).where(Response.cycle_id == cycle_id)
     answers = sa.select(Answer.id).where(Answer.cycle_id == cycle_id)
     topics = sa.select(AgendaTopic.id).where(AgendaTopic.cycle_id == cycle_id)
-    other = 0
-    for name in OTHER_WRITING:
-        table = db.metadata.tables.get(name)
-        if table is not None:
-            other += _count(sa.select(table.c.cycle_id).where(table.c.cycle_id == cycle_id))
+    votes = _count(sa.select(AgendaVote.id).where(AgendaVote.topic_id.in_(topics)))
     return Deleted(
         responses=_count(responses),
         answers=_count(answers),
@@ -113,8 +111,8 @@ def count_answers(cycle_id: int) -> Deleted:
         quotes=_count(
             sa.select(QuoteApproval.answer_id).where(QuoteApproval.answer_id.in_(answers))
         ),
-        agenda_votes=_count(sa.select(AgendaVote.id).where(AgendaVote.topic_id.in_(topics))),
-        other_writing=other,
+        stories=_other("story", cycle_id),
+        choices=votes + _other("story_choice", cycle_id),
     )
 
 
