@@ -113,7 +113,7 @@ def import_odk_command(cycle_id: int, file: str) -> None:
     if result.problems:
         # A file whose every submission is already here has nothing to fix.
         _fail(result.problems, fixable=not result.skipped)
-    skipped = f"; {result.skipped} imported before were left as they were" if result.skipped else ""
+    skipped = f"; {result.skipped} already imported, skipped" if result.skipped else ""
     click.echo(f"Imported {result.added} submissions for {result.audience}{skipped}.")
 
 
@@ -139,7 +139,7 @@ def research_export_command(cycle_id: int, fmt: str, lang: str, output: str) -> 
     )
 
     cycle = _cycle_or_fail(cycle_id)
-    if not figures_exist(cycle.state):
+    if not figures_exist(cycle.state, cycle.grace_until):
         raise click.ClickException("Answers for research come only from closed cycles.")
     if lang not in current_app.config["LANGUAGES"]:
         known = ", ".join(current_app.config["LANGUAGES"])

@@ -132,11 +132,7 @@ def odk_import(cycle_id: int):
                     "Imported %(count)d answers from ODK or KoboToolbox.", count=result.added
                 )
                 if result.skipped:
-                    message += " " + _(
-                        "%(count)d in the file had been imported before and were left as they "
-                        "were.",
-                        count=result.skipped,
-                    )
+                    message += " " + _("%(count)d already imported, skipped.", count=result.skipped)
                 flash(message)
                 return redirect(url_for("cycles.show", cycle_id=cycle.id))
     # A closed cycle's page says why nothing can be imported; a form sent anyway changes nothing.
