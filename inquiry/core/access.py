@@ -67,7 +67,7 @@ def may_export_answers(user, cycle: Cycle, *, once_closed: bool = False) -> bool
 
     if user.role not in ("admin", "coordinator") or not can_see_group(cycle.group, user):
         return False
-    return once_closed or figures_exist(cycle.state)
+    return once_closed or figures_exist(cycle.state, cycle.grace_until)
 
 
 def network_or_404() -> int:

@@ -94,7 +94,9 @@ class Cycle(CreatedMixin, db.Model):
 
     def figures_ready(self, now: datetime | None = None) -> bool:
         """Closed, with no late answers still able to arrive: the summary's figures are final."""
-        return self.state == "closed" and not self.in_grace(now)
+        from ..reports.privacy import figures_exist
+
+        return figures_exist(self.state, self.grace_until, now or utcnow())
 
     def active_code(self, audience: str) -> str | None:
         for code in self.codes:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from fractions import Fraction
 
 K_MIN, K_MAX, K_DEFAULT = 3, 10, 5
@@ -37,9 +38,15 @@ def figure_shown(n: int, k: int, shared_openly: bool = False) -> bool:
     return n > 0 and (shared_openly or enough(n, k))
 
 
-def figures_exist(state: str) -> bool:
-    """Only a closed cycle has figures; an open one shows only how many have answered."""
-    return state == "closed"
+def figures_exist(
+    state: str, grace_until: datetime | None = None, now: datetime | None = None
+) -> bool:
+    """Only a closed cycle has figures; an open one shows only how many have answered. While
+    people who had started may still send (a grace period after closing), there are none
+    either: a figure shown before a late answer and again after it would tell that answer."""
+    if state != "closed":
+        return False
+    return grace_until is None or (now or datetime.now(UTC)) >= grace_until
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
+from ..core.models import utcnow
 from ..cycles.models import Cycle, CycleQuestion
 from ..extensions import db
 from ..questions.bank import paired_keys
@@ -32,13 +33,21 @@ THEME = sa.case((Question.is_builtin, Question.theme), else_=sa.literal_column("
 )
 
 
+def figures_final():
+    """The SQL form of privacy.figures_exist: closed, and no grace period still running."""
+    return sa.and_(
+        Cycle.state == "closed",
+        sa.or_(Cycle.grace_until.is_(None), Cycle.grace_until <= utcnow()),
+    )
+
+
 def get_previous_closed_cycle(cycle: Cycle) -> Cycle | None:
     """The group's closed cycle that started most recently before this one."""
     return db.session.scalar(
         sa.select(Cycle)
         .where(
             Cycle.group_id == cycle.group_id,
-            Cycle.state == "closed",
+            figures_final(),
             Cycle.starts_on < cycle.starts_on,
             Cycle.id != cycle.id,
         )
@@ -270,7 +279,7 @@ def latest_closed_cycles(network_id: int) -> sa.Subquery:
             .label("rank"),
         )
         .join(Group, Group.id == Cycle.group_id)
-        .where(Group.network_id == network_id, Cycle.state == "closed")
+        .where(Group.network_id == network_id, figures_final())
         .subquery()
     )
     return (

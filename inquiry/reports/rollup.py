@@ -59,7 +59,7 @@ def round_to_5(value: int | None) -> int | None:
 def latest_closed_cycle(group: Group) -> Cycle | None:
     return db.session.scalar(
         sa.select(Cycle)
-        .filter_by(group_id=group.id, state="closed")
+        .where(Cycle.group_id == group.id, queries.figures_final())
         .order_by(Cycle.starts_on.desc(), Cycle.id.desc())
         .limit(1)
     )

@@ -323,7 +323,7 @@ def stored_or_built(cycle: Cycle, language: str, key: str) -> CycleSummary | Non
 def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
     """Everything the cycle summary shows, with everything the rule withholds left out."""
     k = cycle.group.network.min_responses
-    figures = figures_exist(cycle.state)
+    figures = figures_exist(cycle.state, cycle.grace_until)
     counts = queries.count_views(cycle.id)
     responses = {view: counts.get(view, 0) for view in VIEWS}
     views = aggregate.views_present(responses)

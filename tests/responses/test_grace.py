@@ -130,3 +130,30 @@ def test_only_a_reflection_started_before_the_close_is_taken_and_only_in_time():
     assert not takes_answers("closed", closed, grace, after, after)
     assert not takes_answers("closed", closed, None, before, after)
     assert not takes_answers("draft", None, None, before, after)
+
+
+def test_no_figures_anywhere_until_the_grace_period_ends(app, cycle):
+    """A figure shown at closing and again after a late answer would tell that answer."""
+    from inquiry.core.access import may_export_answers
+    from inquiry.reports.queries import get_previous_closed_cycle
+    from inquiry.reports.summary import build_summary
+
+    from ..factories import make_open_cycle, make_user
+
+    _close(app, cycle.id, 24)
+    with app.app_context():
+        closed = db.session.get(Cycle, cycle.id)
+        later = make_open_cycle(closed.group, title="Spring", starts_on=closed.ends_on)
+        admin = make_user("admin", closed.group.network)
+        later_id, admin_id = later.id, admin.id
+        assert closed.in_grace() and not closed.figures_ready()
+        assert build_summary(closed, "en_GB", "k").figures is False
+        assert get_previous_closed_cycle(db.session.get(Cycle, later_id)) is None
+        assert not may_export_answers(admin, closed)
+    _end_grace(app, cycle.id)
+    with app.app_context():
+        closed = db.session.get(Cycle, cycle.id)
+        assert closed.figures_ready()
+        assert build_summary(closed, "en_GB", "k").figures is True
+        assert get_previous_closed_cycle(db.session.get(Cycle, later_id)).id == cycle.id
+        assert may_export_answers(db.session.get(type(admin), admin_id), closed)
