@@ -32,7 +32,8 @@ class ActionForm(BaseForm):
         validators=[Length(max=200, message=_l("Keep this to 200 characters or fewer"))],
     )
     due_on = DateField(_l("By when (optional)"), validators=[Optional()])
-    theme = SelectField(_l("Which theme it answers (optional)"), choices=[])
+    # A theme's key, "topic:<id>" or "story:<id>": only the choices the page offers.
+    theme = SelectField(_l("What it answers (optional)"), choices=[])
 
 
 class ReviewForm(BaseForm):

@@ -26,11 +26,33 @@ def action_status(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
-def _action_form() -> ActionForm:
+@bp.app_template_global()
+def check_label(value: str) -> str:
+    """An answer to "Did this happen?" in the reader's words."""
+    from ..responses.forms import CHECK_CHOICES
+
+    return str(dict(CHECK_CHOICES).get(value, value))
+
+
+def _action_form(cycle) -> ActionForm:
+    """The form, offering as findings the research themes, this cycle's shortlisted agenda
+    topics and its shortlisted stories of change."""
+    from ..agenda.queries import list_ranked_topics
+    from ..stories.queries import list_shortlist
+
     form = ActionForm()
-    form.theme.choices = [SelectChoice("", _("None in particular"))] + [
-        SelectChoice(key, str(title)) for key, title in THEMES.items() if key != "open"
-    ]
+    form.theme.choices = (
+        [SelectChoice("", _("None in particular"))]
+        + [SelectChoice(key, str(title)) for key, title in THEMES.items() if key != "open"]
+        + [
+            SelectChoice(f"topic:{topic.id}", _("Agenda topic: %(title)s", title=topic.title))
+            for topic, _votes in sorted(list_ranked_topics(cycle.id), key=lambda t: t[0].id)
+        ]
+        + [
+            SelectChoice(f"story:{story.id}", _("Story: %(title)s", title=story.shown_title))
+            for story in list_shortlist(cycle.id)
+        ]
+    )
     return form
 
 
@@ -40,7 +62,7 @@ def agreed(cycle_id: int):
     cycle = get_cycle_or_404(cycle_id)
     if cycle.state != "closed":
         abort(404)  # actions follow the meeting that discussed a closed cycle's summary
-    form = _action_form()
+    form = _action_form(cycle)
     if form.validate_on_submit():
         services.add_action(
             cycle,
@@ -59,6 +81,7 @@ def agreed(cycle_id: int):
         form=form,
         actions=list_actions(cycle.id),
         status_labels=STATUS_LABELS,
+        findings={choice.value: choice.label for choice in form.theme.choices},
     ), 400 if form.errors else 200
 
 
@@ -80,10 +103,10 @@ def review(action_id: int):
 def edit(action_id: int):
     """Correct what was agreed, who does it, by when, or its theme."""
     action = get_in_cycle_or_404(Action, action_id)
-    form = _action_form()
+    form = _action_form(action.cycle)
     if request.method == "GET":
         form.what.data, form.who.data = action.what, action.who
-        form.due_on.data, form.theme.data = action.due_on, action.theme or ""
+        form.due_on.data, form.theme.data = action.due_on, action.finding
     if form.validate_on_submit():
         changed = services.update_action(
             action,

@@ -147,3 +147,98 @@ def meter(percent: int) -> str:
         f'<rect x="1" y="1" width="{width:.1f}" height="10" fill="#3a3a3a"/></svg>'
     )
     return data_uri(svg)
+
+
+# The co-production profile: a dot plot, one row per theme on a 1 to 5 scale. Not a radar:
+# a radar's area grows with the square of the scores and depends on the order of its
+# spokes, so it overstates differences; a dot's place on a common line does not.
+PROFILE_WIDTH, PROFILE_HEIGHT = 200, 16
+PROFILE_PAD = 8  # room for half a marker at each end of the scale
+LOWEST_SCORE, HIGHEST_SCORE = 1, 5
+
+
+def profile_x(score: float, rtl: bool = False) -> float:
+    """Where a score from 1 to 5 sits along the row (5 at the end of the line)."""
+    score = max(float(LOWEST_SCORE), min(float(HIGHEST_SCORE), float(score)))
+    span = PROFILE_WIDTH - 2 * PROFILE_PAD
+    x = PROFILE_PAD + (score - LOWEST_SCORE) / (HIGHEST_SCORE - LOWEST_SCORE) * span
+    return PROFILE_WIDTH - x if rtl else x
+
+
+def _svg_open(width: float, height: float) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-size="{FONT}" '
+        'font-family="Atkinson Hyperlegible Next, sans-serif">'
+    )
+
+
+def _gridlines(height: float, rtl: bool) -> list[str]:
+    return [
+        f'<line x1="{profile_x(v, rtl):.2f}" y1="0" x2="{profile_x(v, rtl):.2f}" '
+        f'y2="{height}" stroke="#8c8c8c" stroke-width="0.5"/>'
+        for v in range(LOWEST_SCORE, HIGHEST_SCORE + 1)
+    ]
+
+
+def ring(x: float, y: float) -> str:
+    """The previous cycle: a hollow ring."""
+    return f'<circle cx="{x:.2f}" cy="{y}" r="4.5" fill="#fff" stroke="#000" stroke-width="1.5"/>'
+
+
+def dot(x: float, y: float) -> str:
+    """This cycle: a filled dot (small enough to sit inside the ring when nothing changed)."""
+    return f'<circle cx="{x:.2f}" cy="{y}" r="3" fill="#000"/>'
+
+
+def diamond(x: float, y: float) -> str:
+    """The peer support workers: an open diamond, around a dot that falls in the same place."""
+    r = 6
+    points = f"{x:.2f},{y - r} {x + r:.2f},{y} {x:.2f},{y + r} {x - r:.2f},{y}"
+    return f'<polygon points="{points}" fill="none" stroke="#000" stroke-width="1.25"/>'
+
+
+def profile_row_svg(now=None, before=None, peer=None, rtl: bool = False) -> str:
+    """One theme's row: the members' score this cycle (dot), in the previous cycle (ring,
+    joined to the dot by a line), and the peer support workers' (diamond). Markers only
+    for the scores given: a withheld score is never drawn."""
+    y = PROFILE_HEIGHT / 2
+    parts = [_svg_open(PROFILE_WIDTH, PROFILE_HEIGHT), *_gridlines(PROFILE_HEIGHT, rtl)]
+    if now is not None and before is not None:
+        parts.append(
+            f'<line x1="{profile_x(before, rtl):.2f}" y1="{y}" x2="{profile_x(now, rtl):.2f}" '
+            f'y2="{y}" stroke="#000" stroke-width="1.5"/>'
+        )
+    if before is not None:
+        parts.append(ring(profile_x(before, rtl), y))
+    if peer is not None:
+        parts.append(diamond(profile_x(peer, rtl), y))
+    if now is not None:
+        parts.append(dot(profile_x(now, rtl), y))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def profile_axis_svg(rtl: bool = False) -> str:
+    """The scale above the rows: its digits 1 to 5, each over its gridline."""
+    height = FONT + 4
+    parts = [_svg_open(PROFILE_WIDTH, height)]
+    for v in range(LOWEST_SCORE, HIGHEST_SCORE + 1):
+        parts.append(
+            f'<text x="{profile_x(v, rtl):.2f}" y="{FONT}" text-anchor="middle">{v}</text>'
+        )
+    parts.append(
+        f'<line x1="{PROFILE_PAD}" y1="{height - 0.5}" x2="{PROFILE_WIDTH - PROFILE_PAD}" '
+        f'y2="{height - 0.5}" stroke="#000" stroke-width="1"/></svg>'
+    )
+    return "".join(parts)
+
+
+def profile_key(kind: str) -> str:
+    """One marker of the profile, for its legend, as a data: URI."""
+    draw = {"now": dot, "before": ring, "peer": diamond}[kind]
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">'
+        f"{draw(8, 8)}</svg>"
+    )
+    return data_uri(svg)

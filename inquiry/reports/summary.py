@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -65,6 +65,43 @@ class ActionReview:
     theme: str | None
     status: str
     note: str
+    # What it answers besides a theme: ("topic" or "story", its title).
+    finding: tuple[str, str] | None = None
+    # "Did this happen?": group members' answers in this cycle, every value (zeros too),
+    # once the cycle closed and at least k answered about this action; else None.
+    checks: dict[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """One theme of the co-production profile: each score only where the rule shows it."""
+
+    theme: str
+    now: Decimal | None  # group members, this cycle
+    before: Decimal | None  # group members, the previous closed cycle
+    peer: Decimal | None  # the peer view shown (the peer support team, or anonymous ones)
+
+    @property
+    def drawn(self) -> bool:
+        return any(v is not None for v in (self.now, self.before, self.peer))
+
+    def image(self, rtl: bool = False) -> str:
+        """The row drawn as a dot plot (charts.py), as a data: URI for an <img>."""
+        from .charts import data_uri, profile_row_svg
+
+        return data_uri(profile_row_svg(self.now, self.before, self.peer, rtl))
+
+    @staticmethod
+    def axis(rtl: bool = False) -> str:
+        from .charts import data_uri, profile_axis_svg
+
+        return data_uri(profile_axis_svg(rtl))
+
+    @staticmethod
+    def key(kind: str) -> str:
+        from .charts import profile_key
+
+        return profile_key(kind)
 
 
 @dataclass(frozen=True)
@@ -106,6 +143,9 @@ class CycleSummary:
     deleted_because: str | None = None
     # The story the group chose in the previous cycle's story round, and why.
     story: object | None = None
+    # The members' theme averages in the previous closed cycle, where its summary shows
+    # them: the profile's rings.
+    previous_means: dict[str, Decimal] = field(default_factory=dict)
 
     def stands_out(self) -> list[StandOut]:
         """The meeting's headlines: the members' strongest and weakest themes, every change
@@ -143,6 +183,33 @@ class CycleSummary:
             if member or peer:
                 rows.append((theme, member, peer))
         return rows
+
+    def profile(self) -> list[ProfileRow]:
+        """Every research theme's row of the co-production profile (none before closing)."""
+        if not self.figures:
+            return []
+        peer_view = self.profile_peer_view()
+        by_key = {(t.view, t.theme): t for t in self.themes if t.shown}
+        rows = []
+        for theme in self.theme_order():
+            member, peer = by_key.get((MEMBER, theme)), by_key.get((peer_view, theme))
+            rows.append(
+                ProfileRow(
+                    theme,
+                    member.mean if member else None,
+                    self.previous_means.get(theme),
+                    peer.mean if peer else None,
+                )
+            )
+        return rows
+
+    def profile_peer_view(self) -> str | None:
+        """The peer support workers' view the profile draws: the team's, if shown, else the
+        anonymous one's, if shown."""
+        return next(
+            (v for v in (PEER_TEAM, PEER_ANONYMOUS) if v in self.views and self.view_shown(v)),
+            None,
+        )
 
     def overview_peer_view(self) -> str | None:
         return next((p.view for _t, _m, p in self.overview() if p is not None), None)
@@ -295,6 +362,33 @@ def _agenda(cycle_id: int, k: int, figures: bool) -> tuple[list[AgendaPriority],
     return [AgendaPriority(topic.title, None) for topic in in_order], voters
 
 
+def _actions(cycle_id: int, previous: Cycle | None, k: int, figures: bool) -> list[ActionReview]:
+    """The actions agreed after the previous cycle, with what each answers and group
+    members' "Did this happen?" in this cycle, under the rule: figures only once this cycle
+    closed and k or more answered about that action, then every value."""
+    from ..actions.models import CHECK_VALUES
+    from ..actions.queries import count_action_checks, finding_titles
+
+    agreed = list_actions(previous.id) if previous else []
+    checks = count_action_checks(cycle_id, [a.id for a in agreed])
+    titles = finding_titles(agreed)
+    out = []
+    for a in agreed:
+        counts = checks.get(a.id, {})
+        shown = figures and figure_shown(sum(counts.values()), k)
+        out.append(
+            ActionReview(
+                a.what,
+                a.theme,
+                a.status,
+                a.status_note,
+                (a.finding_kind, titles[a.id]) if a.id in titles else None,
+                {v: counts.get(v, 0) for v in CHECK_VALUES} if shown else None,
+            )
+        )
+    return out
+
+
 def _next_cycle(cycle: Cycle) -> NextCycle | None:
     """The group's open cycle that comes after this one, if there is one."""
     later = [
@@ -330,9 +424,12 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
     themes = _results(cycle.id, k, views, figures)
     previous = queries.get_previous_closed_cycle(cycle)
     linked = None
+    previous_means = {}
     if previous is not None and figures:
         previous_views = aggregate.views_present(queries.count_views(previous.id))
-        themes = aggregate.with_change(themes, _results(previous.id, k, previous_views, True))
+        before = _results(previous.id, k, previous_views, True)
+        themes = aggregate.with_change(themes, before)
+        previous_means = {t.theme: t.mean for t in before if t.view == MEMBER and t.shown}
         linked = _linked(cycle.id, previous.id, k, [t.theme for t in themes])
     pairs = queries.list_pairs(cycle.id)
     gap_list = []
@@ -343,10 +440,7 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         paired = _results(cycle.id, k, views, figures, only_keys=keys)
         gap_list = aggregate.gaps(paired, items, pairs, theme_of)
     agenda, voters = _agenda(cycle.id, k, figures)
-    actions = [
-        ActionReview(a.what, a.theme, a.status, a.status_note)
-        for a in (list_actions(previous.id) if previous else [])
-    ]
+    actions = _actions(cycle.id, previous, k, figures)
     return CycleSummary(
         cycle_id=cycle.id,
         group_name=cycle.group.name,
@@ -372,6 +466,7 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         agenda_voters=voters,
         next_cycle=_next_cycle(cycle) if figures else None,
         story=_chosen_story(previous),
+        previous_means=previous_means,
     )
 
 
