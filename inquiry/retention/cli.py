@@ -32,7 +32,10 @@ def _day(_ctx, _param, value):
 def purge_command(dry_run: bool, today: date | None) -> None:
     """Delete the answers of cycles closed longer than their network's retention period,
     keeping the figures of each summary. Prints counts only."""
-    day = today or services.today()
+    try:
+        day = today or services.today()
+    except services.RetentionError as error:
+        raise click.UsageError(str(error)) from None
     done = services.purge(day, dry_run=dry_run)
     verb = "Would delete" if dry_run else "Deleted"
     total = services.Deleted()

@@ -36,7 +36,10 @@ def today() -> date:
     if isinstance(set_day, date):
         return set_day
     if set_day:
-        return date.fromisoformat(str(set_day))
+        try:
+            return date.fromisoformat(str(set_day))
+        except ValueError:
+            raise RetentionError("INQUIRY_TODAY must be a date as YYYY-MM-DD") from None
     return utcnow().date()
 
 

@@ -96,11 +96,12 @@ def _network_or_404(network_id: int) -> Network:
 @login_required
 def plan(network_id: int):
     network = _network_or_404(network_id)
+    try:
+        today = services.today()
+    except services.RetentionError:  # a mistyped INQUIRY_TODAY: inquiry purge says so
+        today = utcnow().date()
     return render_template(
-        "retention/plan.html",
-        network=network,
-        rows=list_retention_plan(network),
-        today=services.today(),
+        "retention/plan.html", network=network, rows=list_retention_plan(network), today=today
     )
 
 

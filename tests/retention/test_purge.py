@@ -179,6 +179,12 @@ def test_the_clock_can_be_set_in_config(app, ctx):
     finally:
         app.config.pop("TODAY")
     assert _left(cycle.id)["responses"] == 0
+    app.config["TODAY"] = "2028"
+    try:
+        result = _purge(app)
+    finally:
+        app.config.pop("TODAY")
+    assert result.exit_code == 2 and "INQUIRY_TODAY must be a date as YYYY-MM-DD" in result.output
 
 
 def test_stories_of_change_go_with_the_answers(app, ctx):
