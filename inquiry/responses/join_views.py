@@ -29,7 +29,7 @@ def _enter(typed: str, form: JoinForm):
         return redirect(url_for(".start"))
     if cycle is not None and cycle.state == "closed":
         # A real code, not a guess: say what happened, and count nothing.
-        return _closed(cycle)
+        return _closed(cycle, join_code.code)
     if gate is not joining.Gate.KNOWN:
         joining.count_wrong()
     if gate is joining.Gate.SLOW:

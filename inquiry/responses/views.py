@@ -105,9 +105,10 @@ def _lost():
     return render_template("responses/lost.html"), 410
 
 
-def _closed(cycle=None):
+def _closed(cycle=None, code: str | None = None):
     """The reflection has closed; with its cycle when reached by its code. Someone who started
-    on this device before it closed is told until when they can still send."""
+    on this device before it closed is told until when they can still send; with the code, the
+    story round's choosing (open after closing) is one button away."""
     late = None
     if cycle is not None:
         g.group_language = cycle.group.default_language
@@ -118,7 +119,7 @@ def _closed(cycle=None):
             and cycle.takes_answers_from(draft.created_at)
         ):
             late = cycle.grace_until
-    return render_template("responses/closed.html", cycle=cycle, late=late), 410
+    return render_template("responses/closed.html", cycle=cycle, late=late, code=code), 410
 
 
 def _no_draft():

@@ -230,3 +230,31 @@ def test_a_story_sent_without_its_token_is_still_kept_once(app, client):
     data.update(title="T", text="Words", submission_token="not-a-token")
     assert client.post("/story", data=data).status_code == 302
     assert len(_stories(app)) == 1
+
+
+def test_the_reflections_closed_page_leads_to_choosing_a_story(app, client):
+    """Someone who types the group's code on the home page after closing is told it closed,
+    and one button takes them to the story choosing that is still open."""
+    cycle_id, code = _open_round(app, with_shortlist=True)
+    with app.app_context():
+        from inquiry.cycles.models import Cycle
+
+        close_cycle(db.session.get(Cycle, cycle_id))
+        db.session.commit()
+    closed = client.get(f"/j/{code}")
+    assert closed.status_code == 410
+    page = check_page(closed)
+    assert page.h1.get_text() == "This reflection has closed"
+    button = page.find("a", string="Choose the story that matters most")
+    assert button is not None
+    assert client.get(button["href"]).headers["Location"] == "/story/choose"
+
+
+def test_the_closed_page_offers_no_story_when_there_is_no_round(app, client):
+    with app.app_context():
+        cycle = make_open_cycle()
+        close_cycle(cycle)
+        db.session.commit()
+        code = cycle.codes[0].code
+    page = check_page(client.get(f"/j/{code}"))
+    assert page.find("a", string="Choose the story that matters most") is None
