@@ -3,9 +3,9 @@ scrolls sideways, and a screenshot of each is kept in tests/.artifacts."""
 
 from __future__ import annotations
 
-from ..browser.test_walk import assert_no_axe_violations, expect_error_summary
 from ..factories import PASSWORD, make_user
-from .helpers import WORDS, cycle_with_answers
+from ..retention.helpers import WORDS, cycle_with_answers
+from .test_walk import assert_no_axe_violations, expect_error_summary
 
 WIDTH = 360
 
