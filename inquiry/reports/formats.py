@@ -127,6 +127,15 @@ def summary_json(summary: CycleSummary) -> dict:
             {"what": a.what, "theme": a.theme, "status": a.status, "note": a.note}
             for a in summary.actions
         ],
+        # The story of change the group chose after the previous cycle, in the words read out.
+        "story": None
+        if summary.story is None
+        else {
+            "chosen_after": summary.story.cycle_title,
+            "title": summary.story.title,
+            "text": summary.story.text,
+            "reasons": summary.story.reasons,
+        },
     }
 
 

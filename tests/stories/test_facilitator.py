@@ -175,6 +175,12 @@ def test_the_groups_choice_needs_its_reasons_and_reaches_the_next_summary(app):
     assert "Story 2" in summary and reasons in summary
     easy = BeautifulSoup(easy, "html.parser").get_text()
     assert "The story we chose" in easy and reasons in easy
+    data = client.get(f"/workspace/cycles/{after_id}/summary.json").get_json()
+    assert data["story"]["title"] == "Story 2" and data["story"]["reasons"] == reasons
+    with app.app_context():
+        from inquiry.cycles.models import Cycle
+
+        assert data["story"]["chosen_after"] == db.session.get(Cycle, cycle_id).title
 
 
 def test_another_groups_facilitator_cannot_see_or_change_its_stories(app):
