@@ -299,7 +299,12 @@ def list_groups_with_latest_closed(
     rows = db.session.execute(
         sa.select(Group.id, Group.name, latest.c.cycle_id, latest.c.title)
         .outerjoin(latest, latest.c.group_id == Group.id)
-        .where(Group.network_id == network_id)
+        # An archived group stays while it has figures (leaving would change the network's
+        # pooled figures between two roll-ups); one that never closed a cycle goes.
+        .where(
+            Group.network_id == network_id,
+            sa.or_(Group.archived_at.is_(None), latest.c.cycle_id.is_not(None)),
+        )
         .order_by(Group.name, Group.id)
     )
     return [tuple(row) for row in rows]

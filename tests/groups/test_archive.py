@@ -90,3 +90,20 @@ def test_a_group_with_an_open_cycle_or_a_draft_is_not_archived(app, client):
         with app.app_context():
             assert db.session.get(Group, group_id).archived_at is None
     assert draft_id
+
+
+def test_the_roll_up_keeps_an_archived_group_with_figures_and_drops_one_without(app):
+    """Leaving the roll-up would change the network's pooled figures between two roll-ups, so
+    an archived group that has a closed cycle stays; one that never closed one goes."""
+    from inquiry.core.models import utcnow
+    from inquiry.reports.rollup import build_rollup
+
+    allotment, choir, _spring = _groups(app)
+    with app.app_context():
+        for group_id in (allotment, choir):
+            db.session.get(Group, group_id).archived_at = utcnow()
+        db.session.commit()
+        network = db.session.get(Group, allotment).network
+        names = [column.label for column in build_rollup(network).columns]
+    assert "Allotment" in names
+    assert "Choir" not in names
