@@ -151,6 +151,8 @@ def main() -> None:
         real_port, bare_port = free_port(), free_port()
         real = serve("inquiry:create_app()", env, real_port)
         bare = serve("bench.bare_app:app", env, bare_port)
+        # Stopped with SIGTERM, the servers stop too (the finally below runs).
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
         try:
             results = run(real_port, bare_port, drafts)
         finally:

@@ -57,7 +57,7 @@ def test_the_web_request_only_asks_and_the_worker_makes_the_pdf(app, client, fac
     page = check_page(client.get(waiting_url))
     assert page.h1.get_text() == "Making your PDF"
     assert page.find("a", string="Download the PDF")["href"] == waiting_url
-    assert page.find(attrs={"role": "status"}).has_attr("hidden")
+    assert page.find(attrs={"role": "status"}).find("p").has_attr("hidden")
     assert page.find("script", src=lambda src: src and "pdf-wait.js" in src)
     status_url = page.find(class_="pdf-wait")["data-status-url"]
     assert client.get(status_url).get_json() == {"status": "waiting"}
