@@ -6,6 +6,9 @@ keeps everything sent; and the facilitator can pause a code from the cycle page.
 
 from __future__ import annotations
 
+import os
+import urllib.parse
+
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
@@ -19,6 +22,7 @@ from inquiry.responses.models import Draft, Response
 from .accounts.test_login import sign_in
 from .factories import make_group, make_open_cycle, make_user
 from .pages import check_page, form_fields
+from .test_scaling import redis_url  # noqa: F401 - the fixture
 
 
 def _world(app, topics=3):
@@ -195,3 +199,81 @@ def test_pausing_needs_an_open_cycle_and_a_known_audience(app):
     assert facilitator.post(f"{base}/visitor/pause", data={"csrf_token": token}).status_code == 404
     assert facilitator.post(f"{base}/member/stop", data={"csrf_token": token}).status_code == 404
     assert facilitator.post(f"{base}/member/pause", data={}).status_code == 400
+
+
+def test_the_counts_are_shared_through_redis(app, redis_url):  # noqa: F811 - the fixture
+    """Two processes on one Redis count one address's sends together."""
+    import http.client
+    import subprocess
+
+    from .test_scaling import GUNICORN, TOKEN, _port, _wait
+
+    cycle_id, _second, _code = _world(app)
+    drafts = []
+    with app.app_context():
+        for _ in range(3):
+            draft, token = services.start_draft(
+                db.session.get(Cycle, cycle_id), "member", "en_GB", 14
+            )
+            drafts.append((token, draft.submission_token))
+        db.session.commit()
+    env = {
+        **os.environ,
+        "INQUIRY_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "INQUIRY_SECRET_KEY": app.config["SECRET_KEY"],
+        "INQUIRY_LINK_KEY": app.config["LINK_KEY"],
+        "INQUIRY_RATELIMIT_STORAGE_URI": redis_url,
+        "INQUIRY_SEND_RATE_LIMIT": "2 per hour",
+    }
+    env.pop("DATABASE_URL", None)
+    ports = [_port(), _port()]
+    servers = [
+        subprocess.Popen(
+            [
+                str(GUNICORN),
+                "--workers",
+                "1",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "inquiry:create_app()",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            _wait(port)
+
+        def send(port, resume, submission):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/")
+            reply = conn.getresponse()
+            session = reply.getheader("Set-Cookie").split(";", 1)[0]
+            token = TOKEN.search(reply.read().decode())[1]
+            body = urllib.parse.urlencode({"csrf_token": token, "submission_token": submission})
+            conn.request(
+                "POST",
+                "/reflect/send",
+                body,
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": f"{session}; {app.config['RESUME_COOKIE']}={resume}",
+                },
+            )
+            status = conn.getresponse().status
+            conn.close()
+            return status
+
+        statuses = [
+            send(port, *draft)
+            for port, draft in zip([ports[0], ports[1], ports[0]], drafts, strict=True)
+        ]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+    assert statuses == [302, 302, 429]
+    assert _stored(app, cycle_id) == 2
