@@ -149,6 +149,19 @@ ACTIONS = (
         "in_progress",
         "Started in May; not every week yet.",
     ),
+    # Linked to the agenda topic members chose most ("topic:" and its place in TOPICS).
+    (
+        "Plan a day trip to the seaside",
+        "topic:0",
+        "done",
+        "Booked for August with the council's community bus.",
+    ),
+)
+# How group members answer "Did this happen?" about each of ACTIONS in the next reflection.
+ACTION_CHECKS = (
+    ("yes", "yes", "yes", "partly", "dont_know"),
+    ("partly", "partly", "no", "yes", "dont_know"),
+    ("yes", "yes", "partly", "dont_know"),
 )
 TOPICS = (
     "A trip to the seaside",
@@ -178,10 +191,32 @@ def _close_the_loop(cycle, next_cycle, rng: random.Random, user_id: int) -> None
     for _ in range(rng.randint(6, 9)):
         chosen = rng.sample(topics, rng.randint(1, 3))
         choose_topics(cycle.id, secrets.token_hex(32), [t.id for t in chosen])
-    for what, theme, status, note in ACTIONS:
-        action = add_action(cycle, user_id, what, "", None, theme)
+    if cycle.state == "closed":
+        cycle.meeting_held_at = cycle.closed_at  # the group chose at its meeting
+    for what, finding, status, note in ACTIONS:
+        if finding.startswith("topic:"):
+            finding = f"topic:{topics[int(finding[6:])].id}"
+        action = add_action(cycle, user_id, what, "", None, finding)
         if next_cycle is not None and next_cycle.state == "closed":
             review_action(action, user_id, status, note)
+
+
+def _did_this_happen(cycle, previous, rng: random.Random) -> None:
+    """Group members' answers, in this cycle's reflections, about last time's actions."""
+    from .actions.models import ActionCheck
+    from .actions.queries import list_actions
+    from .responses.models import Response
+
+    members = db.session.scalars(
+        sa.select(Response.id).filter_by(cycle_id=cycle.id, audience="member").order_by(Response.id)
+    ).all()
+    for action, values in zip(list_actions(previous.id), ACTION_CHECKS, strict=False):
+        for response_id in members:
+            if rng.random() < 0.85:  # a few skip the question
+                value = rng.choice(values)
+                db.session.add(
+                    ActionCheck(response_id=response_id, action_id=action.id, value=value)
+                )
 
 
 STORIES = (
@@ -296,6 +331,7 @@ def seed_demo() -> bool:
         for cycle, next_cycle in zip(cycles[:-1], cycles[1:], strict=True):
             _close_the_loop(cycle, next_cycle, rng, facilitator)
         if group.name == GROUPS[0][0]:
+            _did_this_happen(cycles[-2], cycles[-3], rng)
             from .stories.services import switch_round
 
             _story_round(cycles[-2], rng, facilitator)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..core.forms import BaseForm, clean_text
 
@@ -15,6 +15,12 @@ STATUS_LABELS = {
     "not_done": _l("Not done"),
     "dropped": _l("Dropped"),
 }
+
+
+class _FindingField(SelectField):
+    def pre_validate(self, form):
+        if self.data not in {choice.value for choice in self.choices}:
+            raise ValidationError(_l("Choose what it answers from the list"))
 
 
 class ActionForm(BaseForm):
@@ -33,7 +39,7 @@ class ActionForm(BaseForm):
     )
     due_on = DateField(_l("By when (optional)"), validators=[Optional()])
     # A theme's key, "topic:<id>" or "story:<id>": only the choices the page offers.
-    theme = SelectField(_l("What it answers (optional)"), choices=[])
+    theme = _FindingField(_l("What it answers (optional)"), choices=[])
 
 
 class ReviewForm(BaseForm):

@@ -29,9 +29,8 @@ def action_status(status: str) -> str:
 @bp.app_template_global()
 def check_label(value: str) -> str:
     """An answer to "Did this happen?" in the reader's words."""
-    from ..responses.forms import CHECK_CHOICES
-
-    return str(dict(CHECK_CHOICES).get(value, value))
+    labels = {"yes": _("Yes"), "partly": _("Partly"), "no": _("No"), "dont_know": _("Don't know")}
+    return labels.get(value, value)
 
 
 def _action_form(cycle) -> ActionForm:

@@ -30,3 +30,17 @@ class ChooseForm(BaseForm):
         known = {choice.value for choice in field.choices}
         if not set(field.data or []) <= known:
             raise ValidationError(_l("Choose from the topics shown"))
+
+
+class TopicsCodeForm(BaseForm):
+    """The group's code, to choose topics at the meeting after the reflection has closed."""
+
+    code = StringField(
+        _l("Enter your group's code"),
+        description=_l("It has 6 letters and numbers, for example KM4TXR"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Enter your group's code")),
+            Length(max=20, message=_l("Enter the 6 letters and numbers of your group's code")),
+        ],
+    )

@@ -55,3 +55,15 @@ def count_voters(cycle_id: int) -> int:
         .join(AgendaTopic, AgendaTopic.id == AgendaVote.topic_id)
         .where(AgendaTopic.cycle_id == cycle_id)
     )
+
+
+def choosing_open(cycle) -> bool:
+    """Members may choose topics while the cycle is open and after it closes, until the
+    facilitator marks the meeting held (the meeting, where the group chooses, comes after)."""
+    return cycle.is_open or (cycle.state == "closed" and cycle.meeting_held_at is None)
+
+
+def votes_final(cycle) -> bool:
+    """The counts can no longer change: the cycle closed and its meeting was held (counts
+    shown earlier could be set against later ones to tell one person's choice)."""
+    return cycle.state == "closed" and cycle.meeting_held_at is not None

@@ -49,3 +49,14 @@ def choose_topics(cycle_id: int, voter_digest: str, topic_ids: list[int]) -> Non
     for topic_id in dict.fromkeys(topic_ids):
         db.session.add(AgendaVote(topic_id=topic_id, voter_digest=voter_digest))
     db.session.flush()
+
+
+def mark_meeting_held(cycle, user_id: int) -> None:
+    """The group has met: choosing ends and the counts are final."""
+    from ..core.models import utcnow
+
+    if cycle.state != "closed" or cycle.meeting_held_at is not None:
+        raise AgendaError(_l("The meeting can be marked held once, after the cycle closes."))
+    cycle.meeting_held_at = utcnow()
+    audit.record("edited", cycle, user_id, "meeting held")
+    db.session.flush()

@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -27,9 +28,15 @@ from ..core.security import count_towards_limit, per_cycle_limit
 from ..cycles.queries import get_cycle
 from ..extensions import csrf, db
 from . import services
-from .forms import ChooseForm, TopicForm
+from .forms import ChooseForm, TopicForm, TopicsCodeForm
 from .models import MAX_TOPICS, AgendaTopic
-from .queries import list_chosen_topic_ids, list_ranked_topics, list_suggestions
+from .queries import (
+    choosing_open,
+    count_voters,
+    list_chosen_topic_ids,
+    list_ranked_topics,
+    list_suggestions,
+)
 
 bp = Blueprint("agenda", __name__)
 members = Blueprint("topics", __name__)
@@ -43,6 +50,10 @@ def shortlist(cycle_id: int):
     form = TopicForm()
     if form.validate_on_submit():
         try:
+            if cycle.meeting_held_at is not None:
+                raise services.AgendaError(
+                    _("The meeting has been held, so the shortlist stays as it was.")
+                )
             services.add_topic(cycle, form.title.data, current_user.id)
         except services.AgendaError as error:
             form.title.errors = [str(error)]
@@ -66,18 +77,69 @@ def remove(topic_id: int):
     topic = get_in_cycle_or_404(AgendaTopic, topic_id)
     if not BaseForm().validate_on_submit():
         abort(400)
+    if get_cycle_or_404(topic.cycle_id).meeting_held_at is not None:
+        flash(_("The meeting has been held, so the shortlist stays as it was."))
+        return redirect(url_for(".shortlist", cycle_id=topic.cycle_id))
     services.remove_topic(topic, current_user.id)
     db.session.commit()
     flash(_("Topic removed."))
     return redirect(url_for(".shortlist", cycle_id=topic.cycle_id))
 
 
+@bp.route("/cycles/<int:cycle_id>/agenda/room")
+@login_required
+def room(cycle_id: int):
+    """Choose in the room: the shortlist on one screen, with the code to choose on a phone,
+    and how many chose each topic once at least k have (on reload, or every few seconds
+    with JavaScript)."""
+    from ..reports.privacy import figure_shown
+
+    cycle = get_cycle_or_404(cycle_id)
+    ranked = list_ranked_topics(cycle.id)
+    voters = count_voters(cycle.id) if ranked else 0
+    k = cycle.group.network.min_responses
+    shown = figure_shown(voters, k)
+    topics = ranked if shown else sorted(((t, None) for t, _v in ranked), key=lambda t: t[0].id)
+    code = cycle.active_code("member")
+    return render_template(
+        "agenda/room.html",
+        cycle=cycle,
+        topics=topics,
+        voters=voters,
+        k=k,
+        code=code,
+        choosing=choosing_open(cycle),
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/agenda/held", methods=["GET", "POST"])
+@login_required
+def held(cycle_id: int):
+    """Mark the meeting held, after a confirmation: choosing ends, the counts are final."""
+    from ..cycles.forms import ConfirmForm
+
+    cycle = get_cycle_or_404(cycle_id)
+    if cycle.state != "closed" or cycle.meeting_held_at is not None:
+        return redirect(url_for(".shortlist", cycle_id=cycle.id))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        services.mark_meeting_held(cycle, current_user.id)
+        db.session.commit()
+        flash(_("The meeting is marked held. Choosing has ended."))
+        return redirect(url_for(".shortlist", cycle_id=cycle.id))
+    return render_template("agenda/held.html", cycle=cycle, form=form)
+
+
 def _member_cycle():
-    """The open cycle a member reached with their code (this browser's join or draft), or
-    the group tablet's cycle."""
+    """The cycle a member reached with their code (this browser's join or draft, or the
+    code typed to choose at the meeting), or the group tablet's cycle."""
     from ..responses.device import kiosk
     from ..responses.queries import get_live_draft
 
+    if session.get("topics_cycle"):
+        return get_cycle(session["topics_cycle"])
     joining = session.get("join")
     if joining:
         return get_cycle(joining[0])
@@ -99,8 +161,11 @@ def _voter_token(on_tablet: bool) -> str:
 @per_cycle_limit("CHOOSE_RATE_LIMIT", lambda: getattr(_member_cycle(), "id", None))
 def choose():
     cycle = _member_cycle()
-    if cycle is None or not cycle.is_open:
-        return redirect(url_for("reflect.home"))
+    if cycle is None:
+        return redirect(url_for(".code"))
+    if not choosing_open(cycle):
+        g.group_language = cycle.group.default_language
+        return render_template("agenda/not_now.html", cycle=cycle), 410
     topics = [t for t, _votes in list_ranked_topics(cycle.id)]
     topics.sort(key=lambda t: t.id)  # members see them in the shortlist's order, not ranked
     if not topics:
@@ -137,3 +202,54 @@ def choose():
         form=form,
         saved=request.args.get("saved"),
     ), 400 if form.errors else 200
+
+
+# Choosing at the meeting, after the reflection has closed ------------------------------
+
+
+def _enter(typed: str, form: TopicsCodeForm):
+    """The group's member code, under the join code's limits (responses/joining.py)."""
+    from ..cycles.queries import find_join_code
+    from ..responses import joining
+
+    gate = joining.gate(typed)
+    if gate is joining.Gate.SHUT:
+        return _too_many(form)
+    join_code = find_join_code(typed)
+    cycle = join_code.cycle if join_code is not None else None
+    if cycle is not None:
+        if gate is not joining.Gate.KNOWN:
+            joining.remember(typed)
+        session["topics_cycle"] = cycle.id
+        return redirect(url_for(".choose"))
+    if gate is not joining.Gate.KNOWN:
+        joining.count_wrong()
+    if gate is joining.Gate.SLOW:
+        return _too_many(form)
+    form.code.errors = [
+        _("We could not find a group with that code. Check the code and try again.")
+    ]
+    return render_template("agenda/code.html", form=form), 404
+
+
+def _too_many(form):
+    form.code.errors = [
+        _(
+            "Lots of wrong codes have come from this internet connection. "
+            "Wait a few minutes, then try again."
+        )
+    ]
+    return render_template("agenda/code.html", form=form), 429
+
+
+@members.route("/topics/code", methods=["GET", "POST"])
+def code():
+    form = TopicsCodeForm()
+    if form.validate_on_submit():
+        return _enter(form.code.data, form)
+    return render_template("agenda/code.html", form=form), 400 if form.errors else 200
+
+
+@members.route("/t/<code>")
+def join(code: str):
+    return _enter(code, TopicsCodeForm(formdata=None, data={"code": code[:20]}))

@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from ..actions.queries import list_actions
-from ..agenda.queries import count_voters, list_ranked_topics
+from ..agenda.queries import count_voters, list_ranked_topics, votes_final
 from ..core.models import AUDIENCES
 from ..cycles.models import Cycle
 from ..questions.types import get_type
@@ -353,7 +353,8 @@ def _option_labels(cycle: Cycle, language: str) -> dict[str, dict[str, str]]:
 
 def _agenda(cycle_id: int, k: int, figures: bool) -> tuple[list[AgendaPriority], int]:
     """The shortlisted topics: most wanted first with their votes once at least k people
-    chose (and the cycle closed); before that in the order they were shortlisted, no votes."""
+    chose (and the cycle closed and its meeting was held, so the votes are final); before
+    that in the order they were shortlisted, no votes."""
     ranked = list_ranked_topics(cycle_id)
     voters = count_voters(cycle_id) if ranked else 0
     if figures and figure_shown(voters, k):
@@ -439,7 +440,7 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         keys = [key for pair in pairs.values() for key in pair]
         paired = _results(cycle.id, k, views, figures, only_keys=keys)
         gap_list = aggregate.gaps(paired, items, pairs, theme_of)
-    agenda, voters = _agenda(cycle.id, k, figures)
+    agenda, voters = _agenda(cycle.id, k, figures and votes_final(cycle))
     actions = _actions(cycle.id, previous, k, figures)
     return CycleSummary(
         cycle_id=cycle.id,

@@ -56,6 +56,44 @@ def answers_from(form: BaseForm, page: Page) -> dict[str, str | None]:
     return values
 
 
+# "Did this happen?", about each action the group agreed last time (actions/).
+CHECK_CHOICES = (
+    ("yes", _l("Yes")),
+    ("partly", _l("Partly")),
+    ("no", _l("No")),
+    ("dont_know", _l("I don't know")),
+)
+ACTIONS_KEY = "_actions"  # in a draft's answers: the actions its member is asked about
+
+
+def action_answer_key(action_id: int) -> str:
+    """Where a draft keeps the answer about one action (never a question's key)."""
+    return f"action:{action_id}"
+
+
+class _CheckField(RadioField):
+    def pre_validate(self, form):
+        if self.data and self.data not in dict(CHECK_CHOICES):
+            raise ValidationError(_l("Choose one of the answers, or leave it empty"))
+
+
+def actions_form(actions, formdata=None, answers: dict | None = None) -> BaseForm:
+    """One optional "Did this happen?" per action, filled with the answers saved so far."""
+    answers = answers or {}
+    fields = {
+        f"action-{a.id}": _CheckField(
+            a.what,
+            choices=[SelectChoice(v, label) for v, label in CHECK_CHOICES],
+            validators=[Optional()],
+            validate_choice=False,
+        )
+        for a in actions
+    }
+    form_class = type("ActionsForm", (BaseForm,), fields)
+    data = {f"action-{a.id}": answers.get(action_answer_key(a.id)) for a in actions}
+    return form_class(formdata=formdata, data=data)
+
+
 class _Letter:
     def __call__(self, form, field):
         if field.data and not (len(field.data) == 1 and field.data.isalpha()):

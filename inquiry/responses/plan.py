@@ -21,14 +21,20 @@ class Page:
 @dataclass(frozen=True)
 class Plan:
     pages: tuple[Page, ...]
+    # The actions agreed last time, asked about ("Did this happen?") on a step of their own.
+    action_ids: tuple[int, ...] = ()
+
+    @property
+    def actions_step(self) -> int | None:
+        return len(self.pages) + 1 if self.action_ids else None
 
     @property
     def about_step(self) -> int:
-        return len(self.pages) + 1
+        return len(self.pages) + 1 + (1 if self.action_ids else 0)
 
     @property
     def check_step(self) -> int:
-        return len(self.pages) + 2
+        return self.about_step + 1
 
     @property
     def total_steps(self) -> int:
@@ -44,8 +50,11 @@ class Plan:
 _MORE = Section("more", _l("More questions"), ())
 
 
-def build_plan(audience: str, questions: list[CycleQuestion]) -> Plan:
-    """Group questions into pages by theme, keeping the cycle's order within each page."""
+def build_plan(
+    audience: str, questions: list[CycleQuestion], action_ids: tuple[int, ...] = ()
+) -> Plan:
+    """Group questions into pages by theme, keeping the cycle's order within each page;
+    then, for group members, the step about last time's actions, if there were any."""
     sections = SECTIONS[audience]
     placed: dict[str, list[CycleQuestion]] = {s.key: [] for s in sections}
     placed[_MORE.key] = []
@@ -64,4 +73,4 @@ def build_plan(audience: str, questions: list[CycleQuestion]) -> Plan:
             pages.append(
                 Page(len(pages) + 1, section.key, section.title, tuple(placed[section.key]))
             )
-    return Plan(tuple(pages))
+    return Plan(tuple(pages), tuple(action_ids) if audience == "member" else ())

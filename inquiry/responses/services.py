@@ -21,9 +21,18 @@ from .queries import is_stored, token_digest
 
 
 def start_draft(
-    cycle: Cycle, audience: str, language: str, days: int, *, shares_openly: bool = False
+    cycle: Cycle,
+    audience: str,
+    language: str,
+    days: int,
+    *,
+    shares_openly: bool = False,
+    action_ids: list[int] | tuple[int, ...] = (),
 ) -> tuple[Draft, str]:
-    """A new, empty reflection; returns it with the secret for the resume cookie."""
+    """A new, empty reflection; returns it with the secret for the resume cookie. A group
+    member's also asks about the actions agreed last time (`action_ids`)."""
+    from .forms import ACTIONS_KEY
+
     _check_sharing(audience, shares_openly)
     token = secrets.token_urlsafe(32)
     draft = Draft(
@@ -32,7 +41,7 @@ def start_draft(
         audience=audience,
         language=language,
         submission_token=str(uuid.uuid4()),
-        answers={},
+        answers={ACTIONS_KEY: list(action_ids)} if action_ids and audience == "member" else {},
         shares_openly=shares_openly,
         expires_at=utcnow() + timedelta(days=days),
     )
@@ -234,6 +243,7 @@ def send_draft(resume_token: str | None, submission_token: str, key: str) -> Sen
             )
     if answer_rows:
         connection.execute(_INSERT_ANSWERS, answer_rows)
+    _insert_action_checks(connection, response_id, draft.audience, answers)
     if draft.link_digests:
         connection.execute(
             _INSERT_LINK_KEYS,
@@ -246,6 +256,28 @@ def send_draft(resume_token: str | None, submission_token: str, key: str) -> Sen
     if draft.state == "closed":
         _forget_pdfs(draft.cycle_id)  # a late answer: any PDF made before it is out of date
     return SendResult.SENT
+
+
+def _insert_action_checks(connection, response_id: int, audience: str, answers: dict) -> None:
+    """A group member's "Did this happen?" answers, for the actions they were asked about
+    that still exist (one may have been deleted since)."""
+    from ..actions.models import CHECK_VALUES, Action, ActionCheck
+    from .forms import ACTIONS_KEY, action_answer_key
+
+    asked = answers.get(ACTIONS_KEY) or []
+    if audience != "member" or not isinstance(asked, list):
+        return
+    given = {
+        i: answers.get(action_answer_key(i))
+        for i in asked
+        if isinstance(i, int) and answers.get(action_answer_key(i)) in CHECK_VALUES
+    }
+    if not given:
+        return
+    existing = connection.execute(sa.select(Action.id).where(Action.id.in_(given))).scalars()
+    rows = [{"response_id": response_id, "action_id": i, "value": given[i]} for i in existing]
+    if rows:
+        connection.execute(sa.insert(ActionCheck), rows)
 
 
 def withdraw_response(response: Response) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     current_app,
@@ -76,9 +77,19 @@ def _current_draft():
         return None, None
     g.language = draft.language
     plan = build_plan(
-        draft.audience, list_asked_questions(draft.cycle_id, draft.audience, draft.language)
+        draft.audience,
+        list_asked_questions(draft.cycle_id, draft.audience, draft.language),
+        _asked_actions(draft),
     )
     return draft, plan
+
+
+def _asked_actions(draft) -> tuple[int, ...]:
+    """The actions of last time this member's draft asks about, kept in it when it started."""
+    from .forms import ACTIONS_KEY
+
+    ids = (draft.answers or {}).get(ACTIONS_KEY) or ()
+    return tuple(i for i in ids if isinstance(i, int))
 
 
 def _save(write, render):
@@ -155,10 +166,11 @@ def start():
     ):
         return _closed(cycle)
     g.group_language = cycle.group.default_language
-    plan = build_plan(audience, list_asked_questions(cycle.id, audience))
+    actions = list_actions_to_review(cycle)
+    asked = _asked_actions(draft) if draft is not None else tuple(a.id for a in actions)
+    plan = build_plan(audience, list_asked_questions(cycle.id, audience), asked)
     k = cycle.group.network.min_responses
     form = _start_form(audience, draft, k)
-    actions = list_actions_to_review(cycle)
     has_topics = bool(list_ranked_topics(cycle.id))
     # Shown once, on a group tablet, to the person who has just sent.
     thanks = kiosk is not None and request.method == "GET" and session.pop("thanks", False)
@@ -194,6 +206,7 @@ def start():
                 current_language(),
                 current_app.config["DRAFT_DAYS"],
                 shares_openly=shares_openly,
+                action_ids=plan.action_ids,
             )
         elif draft.shares_openly != shares_openly:
             services.set_draft_sharing(draft, shares_openly)
@@ -245,6 +258,8 @@ def step(number: int):
         return _no_draft()
     if not draft.cycle.takes_answers_from(draft.created_at):
         return _closed(draft.cycle)
+    if number == plan.actions_step:
+        return _actions_step(draft, plan)
     if number == plan.about_step:
         return _about(draft, plan)
     if number == plan.check_step:
@@ -311,6 +326,45 @@ def _next(target: int):
     return redirect(url_for(".step", number=target) if target else url_for(".start"))
 
 
+def _list_asked(plan):
+    from ..actions.models import Action
+
+    return list(
+        db.session.scalars(
+            sa.select(Action).where(Action.id.in_(plan.action_ids)).order_by(Action.id)
+        )
+    )
+
+
+def _actions_step(draft, plan):
+    """Did this happen? About each action agreed last time: optional, one step."""
+    from .forms import action_answer_key, actions_form
+
+    actions = _list_asked(plan)
+    formdata = request.form if request.method == "POST" else None
+    form = actions_form(actions, formdata=formdata, answers=draft.answers)
+    number = plan.actions_step
+    resumed = _resumed(draft)
+
+    def render():
+        return render_template(
+            "responses/actions.html",
+            form=form,
+            plan=plan,
+            number=number,
+            action=_action(number),
+            resumed=resumed,
+        )
+
+    if request.method == "POST" and form.validate():
+        values = {action_answer_key(a.id): form[f"action-{a.id}"].data or None for a in actions}
+        reached = _target(number, plan)
+        return _save(lambda: services.save_answers(draft, values, reached), render) or _next(
+            reached
+        )
+    return render(), _status(form)
+
+
 def _about(draft, plan):
     data = {"may_quote": {True: "yes", False: "no"}.get(draft.may_quote)}
     form = AboutForm(data=data) if request.method == "GET" else AboutForm()
@@ -354,6 +408,7 @@ def _check(
         number=plan.check_step,
         draft=draft,
         answers=draft.answers or {},
+        asked_actions=_list_asked(plan) if plan.action_ids else [],
         resumed=resumed,
         kiosk=device.kiosk(),
     ), status

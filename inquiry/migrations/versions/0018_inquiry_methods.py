@@ -18,6 +18,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('cycle') as batch:
         batch.add_column(sa.Column('meeting_held_at', sa.DateTime(timezone=True), nullable=True))
+    # Choosing ended at closing before this change: those cycles' meetings count as held.
+    op.execute("UPDATE cycle SET meeting_held_at = closed_at WHERE state = 'closed'")
 
     with op.batch_alter_table('action') as batch:
         batch.add_column(sa.Column('finding_kind', sa.String(length=10), nullable=True))
