@@ -114,9 +114,14 @@ def close_and_start_summary(cycle: Cycle, languages, grace: timedelta = timedelt
 
 def why_not_reopen(cycle: Cycle, now: datetime | None = None) -> str | None:
     """Why a closed cycle can no longer be reopened ("printed_and_old": its summary has been
-    printed and it closed more than REOPEN_WITHIN ago), or None while it can (or is not
-    closed: may_change says so)."""
+    printed and it closed more than REOPEN_WITHIN ago; "answers_deleted": its answers were
+    deleted, so new ones would sit behind figures kept from old ones), or None while it can
+    (or is not closed: may_change says so)."""
+    from ..retention.queries import get_snapshot
+
     now = now or utcnow()
+    if cycle.state == "closed" and get_snapshot(cycle.id) is not None:
+        return "answers_deleted"
     if cycle.state != "closed" or cycle.first_printed_at is None:
         return None
     if cycle.closed_at is not None and now - cycle.closed_at <= REOPEN_WITHIN:

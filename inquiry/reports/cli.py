@@ -13,7 +13,7 @@ from ..cycles.queries import get_cycle
 from .exports import codebook_csv, every_answer_csv
 from .formats import summary_csv, summary_json
 from .render import render_rollup, render_summary
-from .summary import build_summary
+from .summary import stored_or_built
 
 
 def _cycle_or_fail(cycle_id: int):
@@ -51,7 +51,9 @@ def _audited(action: str, object_type: str, object_id: int, what: str) -> None:
 def report_command(cycle_id, fmt, lang, large_print, easy_read, output) -> None:
     """The cycle summary, with every figure from too few responses withheld."""
     cycle = _cycle_or_fail(cycle_id)
-    summary = build_summary(cycle, lang, current_app.config["LINK_KEY"])
+    summary = stored_or_built(cycle, lang, current_app.config["LINK_KEY"])
+    if summary is None:
+        raise click.ClickException("This cycle's answers and its summary have been deleted.")
     if fmt == "json":
         data = json.dumps(summary_json(summary), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":

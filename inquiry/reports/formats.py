@@ -76,7 +76,18 @@ def _gap(g) -> dict:
 
 
 def summary_json(summary: CycleSummary) -> dict:
-    """The summary as plain JSON-ready data."""
+    """The summary as plain JSON-ready data; a cycle whose answers were deleted says when and
+    why (its figures are the ones kept then)."""
+    data = _summary_data(summary)
+    if summary.answers_deleted_on is not None:
+        data["answers_deleted"] = {
+            "on": summary.answers_deleted_on.isoformat(),
+            "because": summary.deleted_because,
+        }
+    return data
+
+
+def _summary_data(summary: CycleSummary) -> dict:
     return {
         "cycle": {
             "id": summary.cycle_id,

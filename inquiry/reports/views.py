@@ -151,13 +151,7 @@ def quotes(cycle_id: int):
 @login_required
 def summary_json_file(cycle_id: int):
     cycle, summary, _language = _summary(cycle_id)
-    data = summary_json(summary)
-    if summary.answers_deleted_on is not None:
-        data["answers_deleted"] = {
-            "on": summary.answers_deleted_on.isoformat(),
-            "because": summary.deleted_because,
-        }
-    body = json.dumps(data, indent=2, ensure_ascii=False)
+    body = json.dumps(summary_json(summary), indent=2, ensure_ascii=False)
     _noted("exported", cycle, "summary json")
     return attachment(body, "application/json", f"summary-{cycle.id}.json")
 

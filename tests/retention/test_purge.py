@@ -107,7 +107,8 @@ def test_purge_deletes_the_answers_on_the_day_and_keeps_the_summary(app, ctx):
     # The summary now comes from the figures kept: the same, without the quotes.
     after = stored_or_built(cycle, "en_GB", KEY)
     assert after.answers_deleted_on is not None and after.deleted_because == "retention"
-    expected = {**before, "quotes": []}
+    deleted = {"on": after.answers_deleted_on.isoformat(), "because": "retention"}
+    expected = {**before, "quotes": [], "answers_deleted": deleted}
     assert summary_json(after) == expected
     assert summary_csv(after) == csv_before
     hope = next(t for t in summary_json(after)["themes"] if t["theme"] == "hope")
@@ -248,3 +249,21 @@ def test_the_next_cycles_summary_after_the_last_ones_answers_went(app, ctx):
     # Spring's answers are gone: no change can be worked out, and nothing breaks.
     assert (hope.n, hope.change) == (5, None) and summary.previous_title == "Spring"
     assert summary_json(stored_or_built(first, "en_GB", KEY))["responses"]["member"] == 6
+
+
+def test_a_purged_cycle_cannot_reopen_and_the_command_line_report_keeps_its_figures(app, ctx):
+    from inquiry.cycles.services import may_change, why_not_reopen
+
+    cycle = cycle_with_answers(months=12)
+    cycle_id = cycle.id
+    assert why_not_reopen(cycle) is None
+    assert _purge(app, "--today", "2027-01-15").exit_code == 0
+    db.session.expire_all()
+    cycle = db.session.get(Cycle, cycle_id)
+    assert why_not_reopen(cycle) == "answers_deleted"
+    assert not may_change(cycle, "reopened")
+    result = app.test_cli_runner().invoke(args=["report", str(cycle_id), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["responses"]["member"] == 6
+    assert data["answers_deleted"]["because"] == "retention"
