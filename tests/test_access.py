@@ -42,6 +42,7 @@ PAGES = [
     "/workspace/cycles/{id}/close",
     "/workspace/cycles/{id}/codes/member/replace",
     "/workspace/cycles/{id}/codes/peer_worker/replace",
+    "/workspace/cycles/{id}/agenda/room",
 ]
 # Pages of a closed cycle (actions are agreed after the meeting that discussed it).
 CLOSED_PAGES = [
@@ -49,6 +50,7 @@ CLOSED_PAGES = [
     "/workspace/cycles/{closed}/reopen",
     "/workspace/actions/{action}/edit",
     "/workspace/actions/{action}/delete",
+    "/workspace/cycles/{closed}/agenda/held",
 ]
 # Changes are POSTs: each must be refused (404) outside the person's groups.
 POSTS = [
@@ -82,6 +84,7 @@ POSTS = [
     "/workspace/cycles/{id}/stories/switch",
     "/workspace/cycles/{id}/stories/done",
     "/workspace/cycles/{id}/stories/choice",
+    "/workspace/cycles/{id}/agenda/held",
 ]
 
 
