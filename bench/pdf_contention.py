@@ -181,6 +181,8 @@ def phase(base, code, cycle_id, engine, printing: bool) -> dict:
     stop.set()
     for thread in threads:
         thread.join(timeout=120)
+    if len(sends) < 2:
+        raise SystemExit(f"members could not send: {len(sends)} sent, errors {errors[:10]}")
     cut = statistics.quantiles(sends, n=100)
     return {
         "sends": len(sends),
@@ -218,6 +220,8 @@ def main() -> None:
         }
         env.pop("DATABASE_URL", None)
         code, cycle_id = seed(env)
+        # Stopped (or failed), the server and render worker stop too.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
         engine = sa.create_engine(
             url, connect_args={"timeout": 30} if url.startswith("sqlite") else {}
         )

@@ -84,6 +84,15 @@ def fill(cycle_id: int, n: int, rng: random.Random) -> None:
                 for q in questions
             ],
         )
+    if db.engine.dialect.name == "postgresql":
+        # Ids were given explicitly: move the sequences past them for later inserts.
+        for table in ("response", "answer"):
+            db.session.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+            )
     db.session.commit()
 
 
