@@ -34,3 +34,29 @@ def start_gunicorn(app, port: int, workers: int = 2) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def serve_database(env: dict, port: int, log: Path, workers: int = 2) -> subprocess.Popen:
+    """gunicorn as `make run` starts it, for a database and settings given only in `env` (as
+    an operator's shell would have them), its errors in `log`, waited for until it answers."""
+    import time
+    import urllib.request
+
+    with log.open("ab") as errors:  # the child keeps its own copy
+        server = subprocess.Popen(
+            [str(GUNICORN), "-c", "python:inquiry.core.serving", "--workers", str(workers)]
+            + ["--bind", f"127.0.0.1:{port}", "inquiry:create_app()"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=2):
+                return server
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError("gunicorn did not start") from None
+            time.sleep(0.1)
