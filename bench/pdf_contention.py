@@ -233,19 +233,24 @@ def main() -> None:
             phases += [(f"quiet {pair + 1}", 19, False), (f"PDFs {pair + 1}", 19, True)]
         if os.environ.get("BENCH_NICE_COMPARE"):
             phases += [("PDFs, --nice 10", 10, True), ("PDFs, --nice 0", 0, True)]
-        results = {}
-        for name, nice, printing in phases:
-            worker = start_worker(nice, env)
-            time.sleep(2)  # WeasyPrint loaded
-            load = os.getloadavg()[0]
-            results[name] = phase(base, code, cycle_id, engine, printing)
-            results[name]["load"] = (load + os.getloadavg()[0]) / 2
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(timeout=60)
-            print(name, results[name], flush=True)
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        engine.dispose()
+        results, worker = {}, None
+        try:
+            for name, nice, printing in phases:
+                worker = start_worker(nice, env)
+                time.sleep(2)  # WeasyPrint loaded
+                load = os.getloadavg()[0]
+                results[name] = phase(base, code, cycle_id, engine, printing)
+                results[name]["load"] = (load + os.getloadavg()[0]) / 2
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(timeout=60)
+                print(name, results[name], flush=True)
+        finally:
+            # Never left running: a stray worker would take the next run's PDFs.
+            for process in (worker, server):
+                if process is not None and process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+                    process.wait(timeout=60)
+            engine.dispose()
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     ratios = [
         results[f"PDFs {p + 1}"]["p99"] / results[f"quiet {p + 1}"]["p99"] for p in range(pairs)
