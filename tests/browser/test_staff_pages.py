@@ -295,3 +295,36 @@ def test_each_error_on_the_actions_page_is_linked_to_its_field(app, client):
         assert field is not None and message is not None, link["href"]
         assert f"{link['href'][1:]}-error" in field.get("aria-describedby", "").split()
         assert message.get_text(" ", strip=True) == f"Error: {link.get_text(strip=True)}"
+
+
+def test_member_buttons_keep_their_boundary_in_forced_colours(
+    app, world, browser, live_server, axe_source
+):
+    """Start, Continue and Back on the member's pages, in forced colours, on a phone."""
+    from inquiry.cycles.models import Cycle
+    from inquiry.extensions import db
+
+    values, _emails, _titles = world
+    with app.app_context():
+        code = db.session.get(Cycle, values["cycle_id"][-1]).active_code("member")
+    context = browser.new_context(
+        base_url=live_server, bypass_csp=True, viewport={"width": 320, "height": 740}
+    )
+    try:
+        page = context.new_page()
+        page.emulate_media(forced_colors="active")
+        problems = []
+        page.goto("/")
+        problems += page.evaluate(BOUNDARY_JS)
+        page.goto(f"/j/{code}")
+        problems += page.evaluate(BOUNDARY_JS)
+        page.get_by_role("button", name="Start now").click()
+        page.wait_for_url("**/reflect/1")
+        for name in ("Continue", "Back"):
+            assert page.get_by_role("button", name=name, exact=True).is_visible()
+        problems += page.evaluate(BOUNDARY_JS)
+        page.add_script_tag(content=axe_source)
+        problems += axe_problems(page, "step 1 in forced colours", colours=False)
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
