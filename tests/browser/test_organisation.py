@@ -357,7 +357,7 @@ def _nothing_of_anyone(tablet) -> None:
     expect(tablet.locator(".receipt")).to_have_count(0)
 
 
-def test_the_readme_walk_from_an_empty_database_to_a_purge(organisation, browser, artifacts):
+def test_the_readme_walk_from_an_empty_database_to_a_purge(browser, organisation, artifacts):
     org = organisation
     contexts = []
 
@@ -533,3 +533,13 @@ def _walk(org, open_page, artifacts) -> None:
     expect(summary).to_contain_text("3 group members")
     expect(summary).to_contain_text("n = 3")
     _see(coordinator, artifacts, "summary-after-purge")
+
+    # The audit log says what went, in numbers only, and holds no password or link.
+    coordinator.get_by_role("navigation", name="Account").get_by_role(
+        "link", name="Audit log"
+    ).click()
+    log = coordinator.locator("table").inner_text()
+    for done_there in ("deactivated", "made a password reset link", "responses: 3, answers: "):
+        assert done_there in log, done_there
+    for secret in (PASSWORD, NEW_PASSWORD, reset.rsplit("/", 1)[1]):
+        assert secret not in log
