@@ -76,7 +76,7 @@ def test_an_organisation_starts_from_nothing_and_looks_after_its_people(
     admin = open_page(viewport={"width": 1280, "height": 800}, bypass_csp=True)
     _sign_in(admin, "lead@northfield.example", PASSWORD)
     admin.wait_for_url("**/workspace/")
-    assert admin.get_by_text("You have not been given any groups yet").is_visible()
+    assert admin.get_by_text("There are no groups yet. Add a group to start.").is_visible()
     assert_no_axe_violations(admin, axe_source, "an empty workspace")
 
     admin.get_by_role("link", name="Add a group").click()
@@ -386,6 +386,7 @@ def _walk(org, open_page, artifacts) -> None:
     # The admin signs in, sets the threshold to 3 and invites a coordinator.
     admin = open_page()
     _signed_in(admin, ADMIN)
+    expect(admin.get_by_text("There are no groups yet. Add a group to start.")).to_be_visible()
     _see(admin, artifacts, "admin-home")
     admin.get_by_role("link", name="Change the threshold of Northfield Mind").click()
     admin.get_by_label("Smallest number of people whose answers we show together").fill("3")
@@ -479,7 +480,8 @@ def _walk(org, open_page, artifacts) -> None:
     with sam.expect_download(timeout=90_000) as download:
         sam.get_by_role("link", name="Summary to print (PDF, A4)").click()
         expect(sam.get_by_role("heading", name="Making your PDF")).to_be_visible()
-    pdf = download.value.path()
+    pdf = artifacts / "organisation-summary.pdf"
+    download.value.save_as(pdf)
     printed = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
