@@ -48,6 +48,33 @@ class Rollup:
     def left_out(self) -> bool:
         return any(f.left_out for f in self.columns[-1].results.values()) if self.columns else False
 
+    def profile_themes(self) -> list[str]:
+        """The research themes of the co-production profile: the members' themes, in order."""
+        return [theme for audience, theme in self.themes if audience == "member"]
+
+    @staticmethod
+    def profile_scores(column: Column, theme: str) -> tuple[Decimal | None, Decimal | None]:
+        """(members' average, peer support workers' average) where the roll-up shows them."""
+        member = column.results.get(("member", theme))
+        peer = column.results.get(("peer_worker", theme))
+        return (member.mean if member else None, peer.mean if peer else None)
+
+    @staticmethod
+    def profile_axis(rtl: bool = False) -> str:
+        from .charts import data_uri, profile_axis_svg
+
+        return data_uri(profile_axis_svg(rtl))
+
+    def profile_image(self, column: Column, theme: str, rtl: bool = False) -> str | None:
+        """A group's theme as a row of the dot plot (charts.py), or None when nothing of it
+        is shown: a withheld figure is never drawn."""
+        from .charts import data_uri, profile_row_svg
+
+        now, peer = self.profile_scores(column, theme)
+        if now is None and peer is None:
+            return None
+        return data_uri(profile_row_svg(now=now, peer=peer, rtl=rtl))
+
 
 def round_to_5(value: int | None) -> int | None:
     """Counts leaving the organisation: to the nearest 5 (never down to 0 once shown)."""

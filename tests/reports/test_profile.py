@@ -129,3 +129,29 @@ def test_the_rows_run_right_to_left_in_a_right_to_left_page():
     # A row draws markers only for the scores it is given.
     svg = ET.fromstring(charts.profile_row_svg(now=None, before=None, peer=3))
     assert svg.findall(f"{SVG}circle") == [] and len(svg.findall(f"{SVG}polygon")) == 1
+
+
+def test_the_roll_up_draws_each_groups_profile_only_from_figures_it_shows(ctx):
+    from inquiry.reports.render import render_rollup
+    from inquiry.reports.rollup import build_rollup
+
+    from ..factories import make_network
+
+    network = make_network(name="Net")
+    for name, members in (("Shown", 5), ("Too few", 4)):
+        cycle = make_open_cycle(make_group(network, name=name))
+        _hope(cycle, [("4", "4")] * members)
+        close_cycle(cycle)
+    db.session.commit()
+    page = BeautifulSoup(render_rollup(build_rollup(network)), "html.parser")
+    tables = {t.caption.get_text(): t for t in page.select("table.profile")}
+    shown = next(
+        tr for tr in tables["Shown: Autumn"].select("tbody tr") if tr.th.get_text() == "Hope"
+    )
+    assert shown.img["alt"] == "Hope: group members 4.00"
+    dot = _svg(shown.img["src"]).find(f"{SVG}circle")
+    assert float(dot.get("cx")) == charts.profile_x(4)
+    few = next(
+        tr for tr in tables["Too few: Autumn"].select("tbody tr") if tr.th.get_text() == "Hope"
+    )
+    assert few.select("img") == [] and few.td.get_text() == "not enough answers"
