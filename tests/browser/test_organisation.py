@@ -486,9 +486,10 @@ def _walk(org, open_page, artifacts) -> None:
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Tuesday Walkers: Winter walks" in printed
-    assert "3 group members" in printed
-    assert re.search(r"n = 3\b", printed), printed[:2000]
-    assert "fewer than 3" not in printed.split("Who answered")[1][:400]
+    # Strongly agree and Agree on the tablet, 4 on paper: 4.33 on average, all three agree.
+    assert "Who answered: 3 group members · 0 peer support workers" in printed
+    assert "Shared aims n = 3 Average 4.33 Agree 100%" in printed
+    assert re.search(r"Q1 I know what our group is for\.\s+0\s+0\s+0\s+2\s+1\s", printed), printed
 
     # Sam forgets the password: the coordinator makes a reset link, Sam sets a new one.
     _people(coordinator)
@@ -528,12 +529,14 @@ def _walk(org, open_page, artifacts) -> None:
     assert org.count("response") == 3
     done = org.inquiry("purge", INQUIRY_TODAY=(due + timedelta(days=2)).isoformat())
     assert "Deleted from Northfield Mind / Tuesday Walkers / Winter walks" in done, done
+    assert "responses: 3, answers: " in done, done
     assert org.count("response") == 0 and org.count("answer") == 0
     coordinator.goto(cycle_url + "/summary")
     summary = coordinator.locator("main")
     expect(summary).to_contain_text("Tuesday Walkers: Winter walks")
+    expect(summary).to_contain_text("under the network's retention period")
     expect(summary).to_contain_text("3 group members")
-    expect(summary).to_contain_text("n = 3")
+    expect(summary.locator("tr.theme-row").first).to_contain_text("n = 3 Average 4.33 Agree 100%")
     _see(coordinator, artifacts, "summary-after-purge")
 
     # The audit log says what went, in numbers only, and holds no password or link.
