@@ -240,3 +240,59 @@ def test_the_step_in_headless_chromium_at_360_px_with_javascript_off(
     with app.app_context():
         checks = db.session.scalars(sa.select(ActionCheck)).all()
         assert [(c.action_id, c.value) for c in checks] == [(ids["trip"], "no")]
+
+
+def test_an_action_answers_a_shortlisted_story_and_withdrawn_answers_go_with_the_response(
+    app, client
+):
+    from inquiry.core.models import utcnow
+    from inquiry.responses.models import Response
+    from inquiry.responses.services import withdraw_response
+    from inquiry.stories.models import Story
+
+    ids = _last_time(app)
+    with app.app_context():
+        story = Story(
+            cycle_id=ids["spring"],
+            title="Out again",
+            text="I walk by the river now.",
+            may_share=True,
+            submission_token="t" * 36,
+            receipt_digest="r" * 64,
+            shortlisted_at=utcnow(),
+            shown_title="Out again",
+            shown_text="I walk by the river.",
+        )
+        unshared = Story(
+            cycle_id=ids["spring"],
+            title="Private",
+            text="Just for you.",
+            may_share=False,
+            submission_token="u" * 36,
+            receipt_digest="s" * 64,
+        )
+        db.session.add_all([story, unshared])
+        db.session.commit()
+        story_id, unshared_id = story.id, unshared.id
+    assert sign_in(client, "f@example.org").status_code == 302
+    url = f"/workspace/actions/{ids['walks']}/edit"
+    page = check_page(client.get(url))
+    options = {o["value"]: o.get_text() for o in page.select("select#theme option")}
+    assert options[f"story:{story_id}"] == "Story: Out again"
+    assert f"story:{unshared_id}" not in options  # only stories people agreed to share
+    saved = client.post(url, data={**form_fields(page, url), "theme": f"story:{story_id}"})
+    assert saved.status_code == 302
+    _answers(app, ids, ["no", "no", "yes"])
+    _close(app, ids)
+    _summary_, page, _easy = _summary(app, ids)
+    walks = next(li for li in page.select("ul.actions li") if "Sundays" in li.get_text())
+    assert "It answers the story “Out again”." in " ".join(walks.get_text().split())
+    # Withdrawing a reflection takes its answer about the action with it.
+    with app.app_context():
+        first = db.session.scalars(sa.select(ActionCheck).order_by(ActionCheck.id)).first()
+        withdraw_response(db.session.get(Response, first.response_id))
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ActionCheck)) == 2
+    assert (
+        next(a for a in _summary(app, ids)[0].actions if a.what.startswith("Plan")).checks is None
+    )
