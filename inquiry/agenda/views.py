@@ -133,21 +133,30 @@ def held(cycle_id: int):
 
 
 def _member_cycle():
-    """The cycle a member reached with their code (this browser's join or draft, or the
-    code typed to choose at the meeting), or the group tablet's cycle."""
+    """The cycle a member reached with their code (the code typed to choose at the meeting,
+    this browser's join or draft), or the group tablet's cycle: the first still choosing,
+    so an old one left in the session never hides a new one."""
     from ..responses.device import kiosk
     from ..responses.queries import get_live_draft
 
-    if session.get("topics_cycle"):
-        return get_cycle(session["topics_cycle"])
-    joining = session.get("join")
-    if joining:
-        return get_cycle(joining[0])
-    draft = get_live_draft(request.cookies.get(current_app.config["RESUME_COOKIE"]))
-    if draft is not None:
-        return draft.cycle
-    tablet = kiosk()
-    return get_cycle(tablet.cycle_id) if tablet else None
+    def candidates():
+        if session.get("topics_cycle"):
+            yield get_cycle(session["topics_cycle"])
+        if session.get("join"):
+            yield get_cycle(session["join"][0])
+        draft = get_live_draft(request.cookies.get(current_app.config["RESUME_COOKIE"]))
+        if draft is not None:
+            yield draft.cycle
+        tablet = kiosk()
+        if tablet:
+            yield get_cycle(tablet.cycle_id)
+
+    first = None
+    for cycle in candidates():
+        if cycle is not None and choosing_open(cycle):
+            return cycle
+        first = first or cycle
+    return first
 
 
 def _voter_token(on_tablet: bool) -> str:

@@ -169,3 +169,28 @@ def test_the_room_and_a_phone_in_headless_chromium(
         phone_code = open_page(**options, bypass_csp=True)
         phone_code.goto("/topics/code")
         assert_no_axe_violations(phone_code, axe_source, f"topics code at {name} px")
+
+
+def test_an_old_meetings_code_never_hides_the_next_cycles_topics(app):
+    from datetime import date
+
+    from inquiry.core.models import utcnow
+
+    from ..factories import make_open_cycle
+
+    cycle_id, code, _topics = _closed_with_topics(app)
+    with app.app_context():
+        before = db.session.get(Cycle, cycle_id)
+        before.meeting_held_at = utcnow()
+        after = make_open_cycle(
+            before.group, title="Next", starts_on=date(2027, 1, 1), ends_on=date(2027, 2, 1)
+        )
+        db.session.add(AgendaTopic(cycle_id=after.id, title="Allotment open day"))
+        db.session.commit()
+        next_code = after.active_code("member")
+    member = app.test_client()
+    member.get(f"/t/{code}")
+    assert member.get("/topics").status_code == 410  # that meeting is over
+    member.get(f"/j/{next_code}")
+    page = check_page(member.get("/topics"))
+    assert [label.get_text() for label in page.select(".check label")] == ["Allotment open day"]
