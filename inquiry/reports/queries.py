@@ -322,9 +322,10 @@ class ThemeSums(NamedTuple):
     agree: int
 
 
-def list_theme_sums_by_cycle(cycle_ids: sa.Select) -> dict[int, list[ThemeSums]]:
+def list_theme_sums_by_cycle(cycle_ids: sa.Select, connection=None) -> dict[int, list[ThemeSums]]:
     """Theme score sums for many cycles at once, grouped in SQL down to one row per cycle,
-    view, theme and number of items answered: cycle id -> its rows."""
+    view, theme and number of items answered: cycle id -> its rows. From the answers: the
+    roll-up reads them kept (sums.py), made once from here."""
     per_response = (
         sa.select(
             Answer.cycle_id,
@@ -343,7 +344,7 @@ def list_theme_sums_by_cycle(cycle_ids: sa.Select) -> dict[int, list[ThemeSums]]
     )
     r = per_response.c
     agrees = sa.case((r.total >= AGREE_FROM * r.answered, 1), else_=0)
-    rows = db.session.connection().execute(
+    rows = (connection or db.session.connection()).execute(
         sa.select(
             r.cycle_id,
             r.view,
@@ -362,9 +363,9 @@ def list_theme_sums_by_cycle(cycle_ids: sa.Select) -> dict[int, list[ThemeSums]]
     return out
 
 
-def count_views_by_cycle(cycle_ids: sa.Select) -> dict[int, dict[str, int]]:
+def count_views_by_cycle(cycle_ids: sa.Select, connection=None) -> dict[int, dict[str, int]]:
     """count_views for many cycles at once: cycle id -> responses per view."""
-    rows = db.session.execute(
+    rows = (connection or db.session.connection()).execute(
         sa.select(Response.cycle_id, VIEW, sa.func.count())
         .where(Response.cycle_id.in_(cycle_ids))
         .group_by(Response.cycle_id, VIEW)

@@ -14,6 +14,7 @@ from ..cycles.models import Cycle
 from ..extensions import db
 from ..groups.models import Group, Network
 from . import aggregate, privacy, queries
+from . import sums as kept_sums
 from .aggregate import MEMBER, PEER_ANONYMOUS, PEER_TEAM, SHARED_VIEWS
 from .summary import OWN_THEME
 
@@ -145,11 +146,12 @@ def build_rollup(network: Network, rounded: bool = False) -> Rollup:
     # (audience, theme) -> every group's parts, for the network's column.
     pooled: dict[tuple[str, str], list] = defaultdict(list)
     total_all = 0
-    # Four statements for the whole network, whatever the number of groups.
+    # Four statements for the whole network, whatever the number of groups: the sums are
+    # kept per closed cycle (sums.py), made from the answers the first time they are read.
     groups = queries.list_groups_with_latest_closed(network.id)
     cycle_ids = sa.select(queries.latest_closed_cycles(network.id).c.cycle_id)
-    theme_sums = queries.list_theme_sums_by_cycle(cycle_ids)
-    views = queries.count_views_by_cycle(cycle_ids)
+    wanted = [cycle_id for _, _, cycle_id, _ in groups if cycle_id is not None]
+    theme_sums, views = kept_sums.theme_sums_by_cycle(cycle_ids, wanted)
     layouts = queries.list_likert_themes(cycle_ids)
     for _group_id, name, cycle_id, title in groups:
         if cycle_id is None:

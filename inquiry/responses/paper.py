@@ -158,6 +158,7 @@ def correct_sheet(
     from ..extensions import db
     from ..printing.services import forget_cycle_pdfs
     from ..questions.types import get_type
+    from ..reports.sums import forget as forget_sums
     from .models import Answer, QuoteApproval
 
     if response.audience != "peer_worker":
@@ -197,6 +198,7 @@ def correct_sheet(
     response.may_quote, response.shares_openly = may_quote, shares_openly
     response.corrected_at = utcnow()
     forget_cycle_pdfs(response.cycle_id)
+    forget_sums(response.cycle_id)
     db.session.flush()
     return True
 

@@ -255,6 +255,7 @@ def send_draft(resume_token: str | None, submission_token: str, key: str) -> Sen
     connection.execute(_DELETE_DRAFT, {"draft_id": draft.id})
     if draft.state == "closed":
         _forget_pdfs(draft.cycle_id)  # a late answer: any PDF made before it is out of date
+        _forget_sums(draft.cycle_id)
     return SendResult.SENT
 
 
@@ -283,6 +284,7 @@ def _insert_action_checks(connection, response_id: int, audience: str, answers: 
 def withdraw_response(response: Response) -> None:
     """Delete a response and everything it said, including PDFs made while it counted."""
     _forget_pdfs(response.cycle_id)
+    _forget_sums(response.cycle_id)
     db.session.delete(response)
     db.session.flush()
 
@@ -343,6 +345,13 @@ def _forget_pdfs(cycle_id: int) -> None:
     from ..printing.services import forget_cycle_pdfs
 
     forget_cycle_pdfs(cycle_id)
+
+
+def _forget_sums(cycle_id: int) -> None:
+    """The roll-up's kept sums of a cycle whose answers changed are made again when read."""
+    from ..reports.sums import forget
+
+    forget(cycle_id)
 
 
 # Group tablets (kiosk) ------------------------------------------------------------------

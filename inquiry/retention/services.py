@@ -17,6 +17,7 @@ from ..cycles.models import Cycle
 from ..extensions import db
 from ..groups.models import Group, Network
 from ..printing.services import forget_cycle_pdfs
+from ..reports import sums as kept_sums
 from ..responses.models import Answer, Draft, LinkKey, QuoteApproval, Response
 from .models import SummarySnapshot
 
@@ -177,6 +178,11 @@ def delete_answers(
         )
     elif not keep_summary and existing.summary is not None:
         existing.summary, existing.summary_deleted_at = None, now
+    # The roll-up's sums of the cycle stay while its summary's figures do, and go with them.
+    if keep_summary:
+        kept_sums.keep(cycle.id)
+    else:
+        kept_sums.forget(cycle.id)
     _delete_rows(cycle.id)
     why = "under the retention period" if reason == "retention" else "on request"
     kept = "summary figures kept" if keep_summary else "summary deleted too"
@@ -192,6 +198,7 @@ def delete_summary(cycle: Cycle, user_id: int | None) -> bool:
         return False
     snapshot.summary, snapshot.summary_deleted_at = None, utcnow()
     forget_cycle_pdfs(cycle.id)
+    kept_sums.forget(cycle.id)
     audit.record("deleted", cycle, user_id, "summary figures kept after the answers went")
     db.session.flush()
     return True
