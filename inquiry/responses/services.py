@@ -275,7 +275,7 @@ def _insert_action_checks(connection, response_id: int, audience: str, answers: 
     }
     if not given:
         return
-    existing = connection.execute(sa.select(Action.id).where(Action.id.in_(given))).scalars()
+    existing = connection.execute(sa.select(Action.id).where(Action.id.in_(list(given)))).scalars()
     rows = [{"response_id": response_id, "action_id": i, "value": given[i]} for i in existing]
     if rows:
         connection.execute(sa.insert(ActionCheck), rows)
