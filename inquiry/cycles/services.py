@@ -97,8 +97,7 @@ def close_and_start_summary(cycle: Cycle, languages, grace: timedelta = timedelt
     """Close the cycle, letting people who had started send within `grace`. With no grace the
     summary PDF starts now in each of these languages, ready for the next meeting; with grace
     its figures wait until no late answer can arrive, so it is made when first asked for."""
-    from ..printing.services import request_pdf
-    from ..reports.render import summary_document
+    from ..printing.services import request_summary_pdf
 
     if grace < timedelta(0):
         raise ValueError("a grace period is not negative")
@@ -108,8 +107,8 @@ def close_and_start_summary(cycle: Cycle, languages, grace: timedelta = timedelt
         db.session.flush()
         return
     for language in dict.fromkeys(languages):
-        html, name = summary_document(cycle, language)
-        request_pdf(html, name, cycle_id=cycle.id)
+        # The render worker builds it from the cycle: none of it is built in this request.
+        request_summary_pdf(cycle.id, "", language)
 
 
 def why_not_reopen(cycle: Cycle, now: datetime | None = None) -> str | None:

@@ -148,9 +148,16 @@ def read_pdf(document: PdfDocument) -> bytes | None:
     return pdf
 
 
-def request_summary_pdf(cycle_id: int, variant: str, language: str, filename: str) -> PdfDocument:
+def summary_filename(cycle_id: int, variant: str, language: str) -> str:
+    return f"summary-{cycle_id}{'-' + variant if variant else ''}-{language}.pdf"
+
+
+def request_summary_pdf(
+    cycle_id: int, variant: str, language: str, filename: str | None = None
+) -> PdfDocument:
     """Ask the render worker for a cycle's summary as a PDF: it builds the HTML from the
     cycle, so the web request does no more than this. A request not yet taken is shared."""
+    filename = filename or summary_filename(cycle_id, variant, language)
     recipe = f"summary|{variant}|{language}"
     document = db.session.scalar(
         sa.select(PdfDocument)

@@ -47,8 +47,7 @@ def pdf_response(
 def summary_pdf_response(cycle_id: int, variant: str, language: str):
     """A cycle's summary as a PDF: the render worker builds it from the cycle, so this request
     only asks (and the page that waits for it hands it out). Commits."""
-    name = f"summary-{cycle_id}{'-' + variant if variant else ''}-{language}.pdf"
-    document = request_summary_pdf(cycle_id, variant, language, name)
+    document = request_summary_pdf(cycle_id, variant, language)
     db.session.commit()
     return _wait_for(document)
 
