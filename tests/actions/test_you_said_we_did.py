@@ -19,10 +19,6 @@ from inquiry.reports.render import render_summary
 from inquiry.reports.summary import build_summary
 
 from ..accounts.test_login import sign_in
-
-# The browser's fixtures, for the one test in a real browser.
-from ..browser.conftest import artifacts, axe_source, browser, open_page  # noqa: F401
-from ..browser.test_walk import PHONE, assert_no_axe_violations
 from ..factories import make_closed_cycle, make_group, make_network, make_open_cycle, make_user
 from ..pages import check_page, error_summary, form_fields
 from ..reflection import answer_page, send, start, step_count
@@ -205,41 +201,6 @@ def test_at_k_every_answer_is_shown_whole_on_the_web_the_pdf_and_the_wall_sheet(
         ).stdout.split()
     )
     assert "Did this happen? Group members said: Yes 2 · Partly 1 · No 0 · Don't know 0" in text
-
-
-# In a real browser on a phone ------------------------------------------------------------
-
-
-def test_the_step_in_headless_chromium_at_360_px_with_javascript_off(
-    app,
-    open_page,  # noqa: F811
-    axe_source,  # noqa: F811
-    artifacts,  # noqa: F811
-):
-    from playwright.sync_api import expect
-
-    ids = _last_time(app)
-    for javascript in (False, True):
-        page = open_page(**PHONE, bypass_csp=True, java_script_enabled=javascript)
-        page.goto(f"/j/{ids['code']}")
-        page.get_by_role("button", name="Start now").click()
-        while page.locator("h1").inner_text() != "Did this happen?":
-            page.get_by_role("button", name="Continue").click()
-        trip = page.get_by_role("group", name="Plan a seaside trip")
-        if javascript:
-            assert_no_axe_violations(page, axe_source, "did this happen at 360 px")
-            assert page.evaluate("document.documentElement.scrollWidth") <= 360
-            page.screenshot(path=artifacts / "360-did-this-happen.png", full_page=True)
-            continue
-        trip.get_by_label("No", exact=True).check()
-        page.get_by_role("button", name="Continue").click()
-        page.get_by_role("button", name="Continue").click()
-        expect(page.locator("h1")).to_have_text("Check your answers")
-        page.get_by_role("button", name="Send my answers").click()
-        expect(page.locator("h1")).not_to_have_text("Check your answers")
-    with app.app_context():
-        checks = db.session.scalars(sa.select(ActionCheck)).all()
-        assert [(c.action_id, c.value) for c in checks] == [(ids["trip"], "no")]
 
 
 def test_an_action_answers_a_shortlisted_story_and_withdrawn_answers_go_with_the_response(

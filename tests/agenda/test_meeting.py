@@ -15,10 +15,6 @@ from inquiry.cycles.models import Cycle
 from inquiry.extensions import db
 
 from ..accounts.test_login import sign_in
-
-# The browser's fixtures, for the one test in a real browser.
-from ..browser.conftest import artifacts, axe_source, browser, open_page  # noqa: F401
-from ..browser.test_walk import PHONE, assert_no_axe_violations
 from ..factories import make_closed_cycle, make_group, make_network, make_user
 from ..pages import check_page, error_summary, form_fields
 
@@ -129,46 +125,6 @@ def test_the_room_script_honours_reduced_motion():
     script = Path(__file__).parents[2] / "inquiry" / "static" / "agenda-room.js"
     text = script.read_text()
     assert "prefers-reduced-motion: reduce" in text and "location.reload" in text
-
-
-def test_the_room_and_a_phone_in_headless_chromium(
-    app,
-    open_page,  # noqa: F811
-    axe_source,  # noqa: F811
-    artifacts,  # noqa: F811
-):
-    from playwright.sync_api import expect
-
-    from ..factories import PASSWORD
-
-    cycle_id, code, (seaside, _cooking) = _closed_with_topics(app)
-    # A phone with JavaScript off chooses after the cycle has closed.
-    phone = open_page(**PHONE, java_script_enabled=False)
-    phone.goto("/topics/code")
-    phone.get_by_label("Enter your group's code").fill(code)
-    phone.get_by_role("button", name="Continue").click()
-    phone.get_by_label("Seaside").check()
-    phone.get_by_role("button", name="Save my choices").click()
-    expect(phone.get_by_role("status")).to_contain_text("Your choices are saved")
-    for options, name in ((PHONE, "360"), ({"viewport": {"width": 1280, "height": 800}}, "1280")):
-        screen = open_page(**options, bypass_csp=True, reduced_motion="reduce")
-        screen.goto("/sign-in")
-        screen.get_by_label("Email address").fill("f@example.org")
-        screen.get_by_label("Password").fill(PASSWORD)
-        screen.get_by_role("button", name="Sign in").click()
-        screen.goto(f"/workspace/cycles/{cycle_id}/agenda/room")
-        expect(screen.get_by_role("status")).to_have_text(
-            "1 person has chosen so far. How many chose each topic shows once at least 3 "
-            "people have chosen."
-        )
-        assert_no_axe_violations(screen, axe_source, f"agenda room at {name} px")
-        assert (
-            screen.evaluate("document.documentElement.scrollWidth") <= options["viewport"]["width"]
-        )
-        screen.screenshot(path=artifacts / f"{name}-agenda-room.png", full_page=True)
-        phone_code = open_page(**options, bypass_csp=True)
-        phone_code.goto("/topics/code")
-        assert_no_axe_violations(phone_code, axe_source, f"topics code at {name} px")
 
 
 def test_an_old_meetings_code_never_hides_the_next_cycles_topics(app):
