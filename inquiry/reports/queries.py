@@ -376,11 +376,11 @@ def count_views_by_cycle(cycle_ids: sa.Select, connection=None) -> dict[int, dic
     return out
 
 
-def list_likert_themes(cycle_ids: sa.Select) -> dict[int, list[tuple[str, str]]]:
+def list_likert_themes(cycle_ids: sa.Select, connection=None) -> dict[int, list[tuple[str, str]]]:
     """cycle id -> the (audience, theme) pairs it asks Likert questions under, in the
     cycle's order (a theme's place is that of its first question), for many cycles at once."""
     first = sa.func.min(CycleQuestion.position)
-    rows = db.session.connection().execute(
+    rows = (connection or db.session.connection()).execute(
         sa.select(CycleQuestion.cycle_id, CycleQuestion.audience, THEME)
         .join(Question, Question.id == CycleQuestion.question_id)
         .where(CycleQuestion.cycle_id.in_(cycle_ids), CycleQuestion.qtype == "likert")

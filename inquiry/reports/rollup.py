@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -101,6 +102,17 @@ PARTS = {"member": (MEMBER,), "peer_worker": (PEER_TEAM, PEER_ANONYMOUS)}
 
 _ZERO = Fraction(0)
 _NONE = (0, _ZERO, 0)
+_NOBODY = Figure(0, None, None)
+
+# Pure and exact, asked again and again with the same few values across thousands of
+# groups: remembered within the process (the results are the same, the time is not).
+_fraction = lru_cache(maxsize=65536)(Fraction)
+_percent = lru_cache(maxsize=65536)(aggregate.percent)
+
+
+@lru_cache(maxsize=65536)
+def _mean_2(score_sum: Fraction, n: int) -> Decimal:
+    return aggregate.round_2(score_sum / n)
 
 
 def _stats(sums) -> tuple[int, Fraction, int]:
@@ -108,9 +120,9 @@ def _stats(sums) -> tuple[int, Fraction, int]:
     gives for the same responses, from sums made in SQL."""
     if len(sums) == 1:  # the usual case: everyone answered the same number of items
         (s,) = sums
-        return s.responses, Fraction(s.total, s.answered), s.agree
+        return s.responses, _fraction(s.total, s.answered), s.agree
     n = sum(s.responses for s in sums)
-    score_sum = sum((Fraction(s.total, s.answered) for s in sums), _ZERO)
+    score_sum = sum((_fraction(s.total, s.answered) for s in sums), _ZERO)
     return n, score_sum, sum(s.agree for s in sums)
 
 
@@ -121,9 +133,13 @@ def _figure(parts: list[privacy.Part], k: int, allowed: bool, left_out: int = 0)
         return Figure(0, None, None, left_out)
     if not (allowed and privacy.enough(n, k)):
         return Figure(None, None, None, left_out)
-    mean = sum((p.score_sum for p in parts), _ZERO) / n
-    agree = sum(p.agree for p in parts)
-    return Figure(n, aggregate.round_2(mean), aggregate.percent(agree, n), left_out)
+    counted = [p for p in parts if p.n]
+    if len(counted) == 1:  # a group's own figure, usually
+        score_sum, agree = counted[0].score_sum, counted[0].agree
+    else:
+        score_sum = sum((p.score_sum for p in counted), _ZERO)
+        agree = sum(p.agree for p in counted)
+    return Figure(n, _mean_2(score_sum, n), _percent(agree, n), left_out)
 
 
 def _parts(stats: dict, took_part: dict[str, int], audience: str, theme: str, k: int):
@@ -146,13 +162,12 @@ def build_rollup(network: Network, rounded: bool = False) -> Rollup:
     # (audience, theme) -> every group's parts, for the network's column.
     pooled: dict[tuple[str, str], list] = defaultdict(list)
     total_all = 0
-    # Four statements for the whole network, whatever the number of groups: the sums are
+    # Three statements for the whole network, whatever the number of groups: the sums are
     # kept per closed cycle (sums.py), made from the answers the first time they are read.
     groups = queries.list_groups_with_latest_closed(network.id)
     cycle_ids = sa.select(queries.latest_closed_cycles(network.id).c.cycle_id)
     wanted = [cycle_id for _, _, cycle_id, _ in groups if cycle_id is not None]
-    theme_sums, views = kept_sums.theme_sums_by_cycle(cycle_ids, wanted)
-    layouts = queries.list_likert_themes(cycle_ids)
+    theme_sums, views, layouts = kept_sums.theme_sums_by_cycle(cycle_ids, wanted)
     for _group_id, name, cycle_id, title in groups:
         if cycle_id is None:
             columns.append(Column(name, None, None, {}))
@@ -169,8 +184,12 @@ def build_rollup(network: Network, rounded: bool = False) -> Rollup:
             if theme == OWN_THEME:
                 continue  # a group's own questions mean nothing across groups
             layout.setdefault((audience, theme))
+            bucket = pooled[(audience, theme)]
+            if not any((view, theme) in stats for view in PARTS[audience]):
+                results[(audience, theme)] = _NOBODY  # nobody's answers: nothing to pool
+                continue
             parts = _parts(stats, took_part, audience, theme, k)
-            pooled[(audience, theme)].extend(parts)
+            bucket.extend(part for part in parts if part[1].n)
             safe = privacy.combination_safe([part for _, part in parts], k)
             results[(audience, theme)] = _figure([part for _, part in parts], k, safe)
         columns.append(_column(name, title, total, results, rounded))

@@ -35,7 +35,9 @@ SETTLE = timedelta(minutes=1)
 
 
 class KeptSums(db.Model):
-    """A cycle whose sums are kept, with how many of each view took part."""
+    """A cycle whose sums are kept, with how many of each view took part and the
+    (audience, theme) pairs it asks Likert questions under, in its order (a closed cycle's
+    questions no longer change)."""
 
     __tablename__ = "kept_sums"
     __table_args__ = (
@@ -52,6 +54,7 @@ class KeptSums(db.Model):
     members: Mapped[int] = mapped_column(sa.Integer)
     peer_team: Mapped[int] = mapped_column(sa.Integer)
     peer_anonymous: Mapped[int] = mapped_column(sa.Integer)
+    themes: Mapped[list] = mapped_column(sa.JSON)
 
 
 class KeptThemeSum(db.Model):
@@ -103,12 +106,13 @@ def _lock(connection, cycle_ids) -> list[int]:
     )
 
 
-def _insert(connection, theme_sums: dict, views: dict, cycle_ids) -> None:
+def _insert(connection, worked_out: tuple[dict, dict, dict], cycle_ids) -> None:
+    theme_sums, views, layouts = worked_out
     now = utcnow()
     connection.execute(
         sa.insert(KeptSums),
         [
-            {"cycle_id": c, "made_at": now}
+            {"cycle_id": c, "made_at": now, "themes": [list(t) for t in layouts.get(c, ())]}
             | {column: views.get(c, {}).get(view, 0) for view, column in _COLUMN_OF_VIEW.items()}
             for c in cycle_ids
         ],
@@ -118,17 +122,18 @@ def _insert(connection, theme_sums: dict, views: dict, cycle_ids) -> None:
         connection.execute(sa.insert(KeptThemeSum), rows)
 
 
-def _work_out(connection, cycle_ids) -> tuple[dict, dict]:
+def _work_out(connection, cycle_ids) -> tuple[dict, dict, dict]:
     from . import queries
 
     ids = sa.select(Cycle.id).where(Cycle.id.in_(cycle_ids))
     return (
         queries.list_theme_sums_by_cycle(ids, connection),
         queries.count_views_by_cycle(ids, connection),
+        queries.list_likert_themes(ids, connection),
     )
 
 
-def _make(cycle_ids: list[int]) -> tuple[dict, dict, set[int]]:
+def _make(cycle_ids: list[int]) -> tuple[tuple[dict, dict, dict], set[int]]:
     """Work out and keep the sums of those cycles whose figures are final, in a transaction
     of its own; returns what it worked out and for which cycles. A failure (another request
     keeping the same sums first, a lock not given in time) keeps nothing."""
@@ -150,48 +155,52 @@ def _make(cycle_ids: list[int]) -> tuple[dict, dict, set[int]]:
             )
             if not ready:
                 connection.rollback()
-                return {}, {}, set()
-            theme_sums, views = _work_out(connection, ready)
-            _insert(connection, theme_sums, views, ready)
+                return ({}, {}, {}), set()
+            worked_out = _work_out(connection, ready)
+            _insert(connection, worked_out, ready)
             connection.commit()
-            return theme_sums, views, set(ready)
+            return worked_out, set(ready)
     except DBAPIError as error:
         logging.getLogger(__name__).warning(
             "theme sums not kept this time (%s)", type(error.orig).__name__
         )
-        return {}, {}, set()
+        return ({}, {}, {}), set()
 
 
-def theme_sums_by_cycle(cycle_ids: sa.Select, wanted: list[int]) -> tuple[dict, dict]:
-    """(cycle id -> its queries.ThemeSums rows, cycle id -> responses per view) for the cycles
-    of `cycle_ids` (whose figures are final), from the kept sums; the sums of those in
-    `wanted` not kept yet are made now (and kept where they may be)."""
+def theme_sums_by_cycle(cycle_ids: sa.Select, wanted: list[int]) -> tuple[dict, dict, dict]:
+    """(cycle id -> its queries.ThemeSums rows, cycle id -> responses per view, cycle id ->
+    its (audience, theme) pairs in order) for the cycles of `cycle_ids` (whose figures are
+    final), from the kept sums; the sums of those in `wanted` not kept yet are made now (and
+    kept where they may be). Two statements once kept."""
     from .queries import ThemeSums
 
+    connection = db.session.connection()
     views: dict[int, dict[str, int]] = {}
+    layouts: dict[int, list[tuple[str, str]]] = {}
     k = KeptSums
-    took_part = sa.select(k.cycle_id, k.members, k.peer_team, k.peer_anonymous)
-    for cycle_id, *counts in db.session.execute(took_part.where(k.cycle_id.in_(cycle_ids))):
+    kept = sa.select(k.cycle_id, k.themes, k.members, k.peer_team, k.peer_anonymous)
+    for cycle_id, themes, *counts in connection.execute(kept.where(k.cycle_id.in_(cycle_ids))):
         views[cycle_id] = {v: n for v, n in zip(_COLUMN_OF_VIEW, counts, strict=True) if n}
+        layouts[cycle_id] = [(audience, theme) for audience, theme in themes]
     theme_sums: dict[int, list[ThemeSums]] = {}
     t = KeptThemeSum
-    rows = db.session.execute(
+    rows = connection.execute(
         sa.select(t.cycle_id, t.view, t.theme, t.answered, t.total, t.responses, t.agree).where(
             t.cycle_id.in_(cycle_ids)
         )
     )
     for cycle_id, *values in rows:
         theme_sums.setdefault(cycle_id, []).append(ThemeSums(*values))
-    missing = [c for c in wanted if c not in views]
+    missing = [c for c in wanted if c not in layouts]
     if missing:
-        made_sums, made_views, made = _make(missing)
+        worked_out, made = _make(missing)
         rest = [c for c in missing if c not in made]
-        if rest:  # not final long enough, or not kept this time: from the answers, as read
-            more_sums, more_views = _work_out(db.session.connection(), rest)
-            made_sums, made_views = made_sums | more_sums, made_views | more_views
-        theme_sums.update(made_sums)
-        views.update(made_views)
-    return theme_sums, views
+        # Not final long enough, or not kept this time: from the answers, as they are read.
+        more = _work_out(connection, rest) if rest else ({}, {}, {})
+        for out, new, more_new in zip((theme_sums, views, layouts), worked_out, more, strict=True):
+            out.update(new)
+            out.update(more_new)
+    return theme_sums, views, layouts
 
 
 def forget(cycle_id: int) -> None:
@@ -209,5 +218,4 @@ def keep(cycle_id: int) -> None:
     _lock(connection, [cycle_id])
     if db.session.scalar(sa.select(KeptSums.cycle_id).where(KeptSums.cycle_id == cycle_id)):
         return
-    theme_sums, views = _work_out(connection, [cycle_id])
-    _insert(connection, theme_sums, views, [cycle_id])
+    _insert(connection, _work_out(connection, [cycle_id]), [cycle_id])

@@ -78,7 +78,9 @@ def _kept_as_read(cycle_id: int) -> tuple[list, dict]:
     from inquiry.reports.sums import theme_sums_by_cycle
 
     ids = sa.select(Cycle.id).where(Cycle.id == cycle_id)
-    sums, views = theme_sums_by_cycle(ids, [cycle_id])
+    sums, views, themes = theme_sums_by_cycle(ids, [cycle_id])
+    # The cycle's themes kept in its order, as its questions say.
+    assert themes[cycle_id] == queries.list_likert_themes(ids)[cycle_id]
     return sorted(sums.get(cycle_id, [])), views.get(cycle_id, {})
 
 

@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('members', sa.Integer(), nullable=False),
     sa.Column('peer_team', sa.Integer(), nullable=False),
     sa.Column('peer_anonymous', sa.Integer(), nullable=False),
+    sa.Column('themes', sa.JSON(), nullable=False),
     sa.CheckConstraint('members >= 0 AND peer_team >= 0 AND peer_anonymous >= 0', name=op.f('ck_kept_sums_took_part_not_negative')),
     sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], name=op.f('fk_kept_sums_cycle_id_cycle'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('cycle_id', name=op.f('pk_kept_sums'))
