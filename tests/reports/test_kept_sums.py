@@ -194,3 +194,21 @@ def test_the_kept_sums_follow_a_withdrawal_a_correction_and_a_reopening(app, ctx
     # 4, 2.5, 5, 2.5, 4.5 and 5: 23.5 / 6.
     assert _hope(csv_text, "Walking group") == ["6", "3.92", "67"]
     assert _kept_as_read(cycle_id) == (sorted(_from_answers(cycle_id)[0]), {"member": 6})
+
+
+def test_sums_are_kept_only_once_a_grace_period_has_settled(app, ctx):
+    from datetime import timedelta
+
+    from inquiry.core.models import utcnow
+
+    walking = cycle_with_answers(months=None)
+    network_id, cycle_id = walking.group.network_id, walking.id
+    # A late send may still be committing just after the period ended: worked out, not kept.
+    walking.grace_until = utcnow() - timedelta(seconds=10)
+    db.session.commit()
+    assert _hope(_read(network_id)[0], "Walking group") == ["6", "3.83", "67"]
+    assert db.session.get(KeptSums, cycle_id) is None
+    walking.grace_until = utcnow() - timedelta(minutes=2)
+    db.session.commit()
+    assert _hope(_read(network_id)[0], "Walking group") == ["6", "3.83", "67"]
+    assert db.session.get(KeptSums, cycle_id) is not None
