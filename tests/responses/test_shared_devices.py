@@ -249,7 +249,7 @@ def test_a_facilitator_makes_a_one_time_tablet_code(app, client, cycle):
     assert page.h1.get_text() == "Set up a group tablet"
     code = _tablet_code(page)
     assert len(code) == 9 and code[4] == "-"
-    assert f"/k/{code.replace('-', '')}" in page.find(class_="link-text").get_text()
+    assert f"/k/{code.replace('-', '')}" in page.find("span", class_="link-text").get_text()
     assert page.find("img", alt="QR code of the tablet link")["src"].startswith("data:image/svg")
     with app.app_context():
         [stored] = db.session.scalars(sa.select(KioskCode))
