@@ -201,7 +201,7 @@ def test_a_group_tablet_round_trip(app, cycle, open_page, axe_source, artifacts,
     expect(staff.get_by_role("heading", level=1)).to_have_text("Set up a group tablet")
     expect(staff.get_by_role("img", name="QR code of the tablet link")).to_be_visible()
     staff_checks("tablet-code")
-    link = staff.locator(".link-text").inner_text()
+    link = staff.locator("span.link-text").inner_text()
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/k/[A-Z0-9]{8}", link), link
 
     # The tablet opens the link (as if scanned) and becomes the group's tablet.
