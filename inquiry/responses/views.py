@@ -27,8 +27,8 @@ from ..core.forms import BaseForm
 from ..core.models import utcnow
 from ..core.security import count_towards_limit, per_cycle_limit
 from ..cycles.queries import get_cycle, list_asked_questions
-from ..extensions import csrf, db, limiter
 from ..cycles.services import may_withdraw
+from ..extensions import csrf, db, limiter
 from ..i18n import current_language
 from ..questions.types import PREFER_NOT_TO_SAY, answer_label
 from . import device, services
