@@ -29,10 +29,17 @@ def _invite_limit() -> str:
     return current_app.config["INVITE_RATE_LIMIT"]
 
 
-def _groups_of(network_ids: list[int]) -> list[Group]:
+def _groups_of(network_ids: list[int], keeping=()) -> list[Group]:
+    """The groups someone may be given: not archived ones, except those they already have."""
+    kept = [g.id for g in keeping]
     return list(
         db.session.scalars(
-            sa.select(Group).where(Group.network_id.in_(network_ids)).order_by(Group.name)
+            sa.select(Group)
+            .where(
+                Group.network_id.in_(network_ids),
+                sa.or_(Group.archived_at.is_(None), Group.id.in_(kept)),
+            )
+            .order_by(Group.name)
         )
     )
 
@@ -108,7 +115,7 @@ def _person_form(target, *, submitted: bool):
     may give."""
     current = {"role": target.role, "groups": [str(g.id) for g in target.groups]}
     form = PersonForm() if submitted else PersonForm(formdata=None, **current)
-    groups = _groups_of([target.network_id]) if target.network_id else []
+    groups = _groups_of([target.network_id], target.groups) if target.network_id else []
     form.role.choices = _role_choices()
     form.groups.choices = [SelectChoice(str(g.id), g.name) for g in groups]
     return form, groups

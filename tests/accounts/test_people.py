@@ -302,3 +302,26 @@ def test_the_people_page_shows_status_and_links_only_to_those_one_may_look_after
         "Hillside",
         "Riverside",
     ]
+
+
+def test_archived_groups_are_offered_only_to_someone_who_already_has_them(app, team):
+    from inquiry.core.models import utcnow
+    from inquiry.groups.models import Group
+
+    with app.app_context():
+        for group_id in (team["walkers"], team["choir"]):
+            db.session.get(Group, group_id).archived_at = utcnow()
+        db.session.commit()
+    coordinator = _signed_in(app, "coord@example.org")
+    page = check_page(coordinator.get(f"/workspace/people/{team['facilitator']}"))
+    offered = [i["value"] for i in page.select("input[name=groups]")]
+    assert offered == [str(team["walkers"])]  # theirs, archived; not the archived Choir
+    invite = check_page(coordinator.get("/workspace/people"))
+    assert invite.select("input[name=groups]") == []
+    refused = _press(
+        coordinator,
+        f"/workspace/people/{team['facilitator']}",
+        f"/workspace/people/{team['facilitator']}",
+        {"groups": [str(team["choir"])]},
+    )
+    assert refused.status_code == 400
