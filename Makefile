@@ -63,14 +63,14 @@ translations: install-test ## Extract, update and compile the message catalogs
 		$(BIN)/pybabel -q update --no-wrap --no-fuzzy-matching -i translations/messages.pot -d translations && \
 		$(BIN)/pybabel -q compile -d translations; fi
 
-bench: install-test ## Run the benchmarks in bench/ (about 15 minutes), append to bench/RESULTS.md, print issue 17's goals
+bench: install-test ## Run the benchmarks in bench/ (about 15 minutes), append to bench/RESULTS.md, print how the goals stand
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/report_time.py
 	$(BIN)/python bench/member_floor.py
 	$(BIN)/python bench/load_faults.py
 	$(BIN)/python bench/pdf_contention.py
 	$(BIN)/python bench/network_scale.py
-	@echo "Done means (issue 17), from this run:"
+	@echo "Performance goals, from this run:"
 	@grep -E '^- (question page|send) at [0-9]+ concurrent' bench/RESULTS.md | tail -n 4
 	@grep -E '^- send p99 under PDF load' bench/RESULTS.md | tail -n 1
 	@grep -E '^\| /workspace/(rollup)? \|' bench/RESULTS.md | tail -n 2
