@@ -93,24 +93,15 @@ def count_towards_limit() -> None:
     setattr(g, _COUNTED, True)
 
 
-def _items(setting: str):
+@functools.lru_cache(maxsize=16)
+def _parsed(limits: str):
     from limits import parse_many
 
-    return parse_many(current_app.config[setting])
+    return tuple(parse_many(limits))
 
 
-def _cycle_key(cycle_id: Callable[[], int | None]) -> str | None:
-    from flask_limiter.util import get_remote_address
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from ..extensions import db
-
-    try:
-        found = cycle_id()
-    except SQLAlchemyError:
-        db.session.rollback()  # the view meets the outage itself and keeps the answers
-        return None
-    return f"{get_remote_address()}|{found}" if found is not None else None
+def _items(setting: str):
+    return _parsed(current_app.config[setting])
 
 
 def _minutes_left(setting: str, key: str) -> int | None:
@@ -125,35 +116,63 @@ def _minutes_left(setting: str, key: str) -> int | None:
     return max(waits) if waits else None
 
 
+def cycle_limit_wait(setting: str, cycle_id: int | None) -> tuple[str | None, int | None]:
+    """For a member's POST into a cycle: (the counter's key, minutes to wait or None while
+    this address may go on). Without a cycle, or with the limits' storage down, nobody is
+    refused (key None: nothing will be counted)."""
+    from flask_limiter.util import get_remote_address
+
+    from ..extensions import limiter
+
+    if request.method != "POST" or not limiter.enabled or cycle_id is None:
+        return None, None
+    key = f"{get_remote_address()}|{cycle_id}"
+    try:
+        return key, _minutes_left(setting, key)
+    except Exception as error:  # the storage (Redis) is down: let the room in
+        current_app.logger.error("stuffing limits unavailable: %s", type(error).__name__)
+        return None, None
+
+
+def cycle_limit_count(setting: str, key: str | None) -> None:
+    """Count one request against the address's limits in the cycle (see cycle_limit_wait)."""
+    from ..extensions import limiter
+
+    if key is None:
+        return
+    try:
+        for item in _items(setting):
+            limiter.limiter.hit(item, setting, key)
+    except Exception as error:
+        current_app.logger.error("stuffing limits unavailable: %s", type(error).__name__)
+
+
 def per_cycle_limit(setting: str, cycle_id: Callable[[], int | None]):
     """Limit a member's POST per address and cycle: past the limit the page says to wait and
     keeps everything sent (a button sends it again as it was); a request counts only when the
-    view calls count_towards_limit(). If the limits' storage is down, nobody is refused."""
+    view calls count_towards_limit(). If the limits' storage is down, nobody is refused.
+    A view that reads the cycle anyway calls cycle_limit_wait / cycle_limit_count itself."""
 
     def decorator(view):
         @functools.wraps(view)
         def limited(*args, **kwargs):
-            from ..extensions import limiter
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from ..extensions import db, limiter
 
             if request.method != "POST" or not limiter.enabled:
                 return view(*args, **kwargs)
-            key = _cycle_key(cycle_id)
             try:
-                wait = _minutes_left(setting, key) if key else None
-            except Exception as error:  # the storage (Redis) is down: let the room in
-                current_app.logger.error("stuffing limits unavailable: %s", type(error).__name__)
-                key = wait = None
+                found = cycle_id()
+            except SQLAlchemyError:
+                db.session.rollback()  # the view meets the outage itself and keeps the answers
+                found = None
+            key, wait = cycle_limit_wait(setting, found)
             if wait is not None:
-                return _too_many_kept(wait)
+                return too_many_kept(wait)
             response = view(*args, **kwargs)
-            if key and g.pop(_COUNTED, False):
-                try:
-                    for item in _items(setting):
-                        limiter.limiter.hit(item, setting, key)
-                except Exception as error:
-                    current_app.logger.error(
-                        "stuffing limits unavailable: %s", type(error).__name__
-                    )
+            if g.pop(_COUNTED, False):
+                cycle_limit_count(setting, key)
             return response
 
         return limited
@@ -161,7 +180,7 @@ def per_cycle_limit(setting: str, cycle_id: Callable[[], int | None]):
     return decorator
 
 
-def _too_many_kept(minutes: int):
+def too_many_kept(minutes: int):
     """429, with the posted form kept to send again (never a password field)."""
     fields = []
     if request.mimetype == "application/x-www-form-urlencoded":

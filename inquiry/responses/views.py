@@ -25,7 +25,7 @@ from ..core.cookies import set_member_cookie
 from ..core.errors import unavailable
 from ..core.forms import BaseForm
 from ..core.models import utcnow
-from ..core.security import count_towards_limit, per_cycle_limit
+from ..core.security import cycle_limit_count, cycle_limit_wait, too_many_kept
 from ..cycles.queries import get_cycle, list_asked_questions
 from ..cycles.services import may_withdraw
 from ..extensions import csrf, db, limiter
@@ -431,9 +431,6 @@ def _confirm(submission_token: str):
 
 
 @bp.route("/reflect/send", methods=["POST"])
-@per_cycle_limit(
-    "SEND_RATE_LIMIT", lambda: getattr(get_live_draft(_resume_token()), "cycle_id", None)
-)
 def send():
     form = SubmitForm()
     if not form.validate():
@@ -442,10 +439,16 @@ def send():
             return _no_draft()
         form.submission_token.data = draft.submission_token
         return _check(draft, plan, form, 400)
-    # The hot path: no page to draw, so no question texts and no form objects to load.
+    # The hot path: no page to draw, so no question texts and no form objects to load. The
+    # one read of the draft also gives the cycle whose stuffing limits apply.
     token = form.submission_token.data
     try:
-        result = services.send_draft(_resume_token(), token, current_app.config["LINK_KEY"])
+        draft = services.draft_to_send(_resume_token())
+        limit_key, wait = cycle_limit_wait("SEND_RATE_LIMIT", getattr(draft, "cycle_id", None))
+        if wait is not None:
+            db.session.rollback()
+            return too_many_kept(wait)
+        result = services.send_draft(draft, token, current_app.config["LINK_KEY"])
         db.session.commit()
     except SQLAlchemyError as error:
         db.session.rollback()
@@ -462,7 +465,8 @@ def send():
     if result is services.SendResult.CLOSED:
         return _closed()
     if result is services.SendResult.SENT:
-        count_towards_limit()  # a new reflection: a replay of the same one is not counted
+        # A new reflection: a replay of the same one is not counted.
+        cycle_limit_count("SEND_RATE_LIMIT", limit_key)
     return _confirm(token)
 
 
