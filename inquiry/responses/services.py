@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from ..core.codes import keyed_digest, normalise, random_code
+from ..core.database import insert_rows
 from ..core.models import utcnow
 from ..cycles.models import Cycle, CycleQuestion, takes_answers
 from ..extensions import db
@@ -187,7 +188,17 @@ _QUESTIONS_TO_SEND = (
 )
 _INSERT_RESPONSE = sa.insert(Response.__table__)
 _PARSE = {key: qtype.parse for key, qtype in QUESTION_TYPES.items()}
-_INSERT_ANSWERS = sa.insert(Answer.__table__)
+_ANSWER_COLUMNS = (
+    "response_id",
+    "cycle_id",
+    "audience",
+    "cycle_question_id",
+    "qtype",
+    "likert",
+    "prefer_not_to_say",
+    "text",
+    "choice",
+)
 _INSERT_LINK_KEYS = sa.insert(LinkKey.__table__)
 _DELETE_DRAFT = sa.delete(Draft.__table__).where(Draft.__table__.c.id == sa.bindparam("draft_id"))
 
@@ -226,6 +237,14 @@ def send_draft(draft, submission_token: str, key: str) -> SendResult:
         _QUESTIONS_TO_SEND, {"cycle_id": draft.cycle_id, "audience": draft.audience}
     ).all()
     answers = draft.answers or {}
+    # Everything worked out before the first write, so the write lock is held only for the
+    # writes themselves.
+    values = [
+        (question.id, parsed)
+        for question in asked
+        if (value := answers.get(question.key)) is not None
+        and (parsed := _PARSE[question.qtype](value, question.options)) is not None
+    ]
     response = {
         "cycle_id": draft.cycle_id,
         "audience": draft.audience,
@@ -238,22 +257,18 @@ def send_draft(draft, submission_token: str, key: str) -> SendResult:
         "receipt_digest": receipt_digest(key, receipt_code(key, submission_token)),
     }
     response_id = connection.execute(_INSERT_RESPONSE, response).inserted_primary_key[0]
-    answer_rows = []
-    for question in asked:
-        value = answers.get(question.key)
-        values = None if value is None else _PARSE[question.qtype](value, question.options)
-        if values is not None:
-            answer_rows.append(
-                {
-                    "response_id": response_id,
-                    "cycle_id": draft.cycle_id,
-                    "audience": draft.audience,
-                    "cycle_question_id": question.id,
-                    **values,
-                }
-            )
-    if answer_rows:
-        connection.execute(_INSERT_ANSWERS, answer_rows)
+    if values:
+        rows = [
+            {
+                "response_id": response_id,
+                "cycle_id": draft.cycle_id,
+                "audience": draft.audience,
+                "cycle_question_id": question_id,
+                **parsed,
+            }
+            for question_id, parsed in values
+        ]
+        insert_rows(connection, Answer.__table__, _ANSWER_COLUMNS, rows)
     _insert_action_checks(connection, response_id, draft.audience, answers)
     if draft.link_digests:
         connection.execute(
