@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..core.forms import BaseForm, clean_text
+from ..core.forms import BaseForm, GroupCodeForm, clean_text
 
 
 class TopicForm(BaseForm):
@@ -32,15 +32,5 @@ class ChooseForm(BaseForm):
             raise ValidationError(_l("Choose from the topics shown"))
 
 
-class TopicsCodeForm(BaseForm):
+class TopicsCodeForm(GroupCodeForm):
     """The group's code, to choose topics at the meeting after the reflection has closed."""
-
-    code = StringField(
-        _l("Enter your group's code"),
-        description=_l("It has 6 letters and numbers, for example KM4TXR"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Enter your group's code")),
-            Length(max=20, message=_l("Enter the 6 letters and numbers of your group's code")),
-        ],
-    )

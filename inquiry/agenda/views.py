@@ -218,37 +218,22 @@ def choose():
 
 def _enter(typed: str, form: TopicsCodeForm):
     """The group's member code, under the join code's limits (responses/joining.py)."""
-    from ..cycles.queries import find_join_code
     from ..responses import joining
 
-    gate = joining.gate(typed)
-    if gate is joining.Gate.SHUT:
-        return _too_many(form)
-    join_code = find_join_code(typed)
-    cycle = join_code.cycle if join_code is not None else None
-    if cycle is not None:
-        if gate is not joining.Gate.KNOWN:
-            joining.remember(typed)
-        session["topics_cycle"] = cycle.id
-        return redirect(url_for(".choose"))
-    if gate is not joining.Gate.KNOWN:
-        joining.count_wrong()
-    if gate is joining.Gate.SLOW:
-        return _too_many(form)
-    form.code.errors = [
-        _("We could not find a group with that code. Check the code and try again.")
-    ]
-    return render_template("agenda/code.html", form=form), 404
+    return joining.enter(
+        typed,
+        form,
+        template="agenda/code.html",
+        not_found_message=_(
+            "We could not find a group with that code. Check the code and try again."
+        ),
+        let_in=_choose_topics,
+    )
 
 
-def _too_many(form):
-    form.code.errors = [
-        _(
-            "Lots of wrong codes have come from this internet connection. "
-            "Wait a few minutes, then try again."
-        )
-    ]
-    return render_template("agenda/code.html", form=form), 429
+def _choose_topics(join_code):
+    session["topics_cycle"] = join_code.cycle_id
+    return redirect(url_for(".choose"))
 
 
 @members.route("/topics/code", methods=["GET", "POST"])
@@ -261,4 +246,4 @@ def code():
 
 @members.route("/t/<code>")
 def join(code: str):
-    return _enter(code, TopicsCodeForm(formdata=None, data={"code": code[:20]}))
+    return _enter(code, TopicsCodeForm.from_link(code))

@@ -6,10 +6,12 @@ from functools import cache
 
 from babel import support
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
+from wtforms import StringField
 from wtforms.i18n import messages_path
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from .errors import forget_tracebacks
 
@@ -104,3 +106,45 @@ def clean_text(value):
     if not isinstance(value, str):
         return value
     return value.translate(_CONTROL).replace("\r\n", "\n").strip()
+
+
+# The longest code a person may type (a group's, a receipt's, a tablet's), with room for the
+# spaces and dashes they add; a code in a link is cut to it too.
+CODE_MAX = 20
+EIGHT_CHARACTER_HINT = _l("It has 8 letters and numbers, for example KM4T-XR7C")
+
+
+def code_field(label, *, description, required, too_long) -> StringField:
+    """A code a person types: trimmed, required, and no longer than CODE_MAX."""
+    return StringField(
+        label,
+        description=description,
+        filters=[clean_text],
+        validators=[DataRequired(required), Length(max=CODE_MAX, message=too_long)],
+    )
+
+
+def receipt_field(label, *, required) -> StringField:
+    """The receipt code someone was shown, to take back what they sent."""
+    return code_field(
+        label,
+        description=EIGHT_CHARACTER_HINT,
+        required=required,
+        too_long=_l("Enter the 8 letters and numbers of your receipt code"),
+    )
+
+
+class GroupCodeForm(BaseForm):
+    """The group's code, as every member page asks for it (reflection, stories, topics)."""
+
+    code = code_field(
+        _l("Enter your group's code"),
+        description=_l("It has 6 letters and numbers, for example KM4TXR"),
+        required=_l("Enter your group's code"),
+        too_long=_l("Enter the 6 letters and numbers of your group's code"),
+    )
+
+    @classmethod
+    def from_link(cls, code: str):
+        """The form as a poster's link fills it in, never holding more than the field may."""
+        return cls(formdata=None, data={"code": code[:CODE_MAX]})

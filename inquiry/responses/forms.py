@@ -12,7 +12,6 @@ from wtforms import (
     StringField,
 )
 from wtforms.validators import (
-    DataRequired,
     InputRequired,
     Length,
     NumberRange,
@@ -20,7 +19,14 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..core.forms import BaseForm, clean_text
+from ..core.forms import (
+    EIGHT_CHARACTER_HINT,
+    BaseForm,
+    GroupCodeForm,
+    clean_text,
+    code_field,
+    receipt_field,
+)
 from ..questions.types import (  # noqa: F401 - names other modules import from here
     LIKERT_CHOICES,
     PREFER_NOT_TO_SAY,
@@ -182,28 +188,12 @@ class SubmitForm(BaseForm):
     submission_token = HiddenField(validators=[InputRequired(), Length(min=36, max=36)])
 
 
-class JoinForm(BaseForm):
-    code = StringField(
-        _l("Enter your group's code"),
-        description=_l("It has 6 letters and numbers, for example KM4TXR"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Enter your group's code")),
-            Length(max=20, message=_l("Enter the 6 letters and numbers of your group's code")),
-        ],
-    )
+class JoinForm(GroupCodeForm):
+    """The group's code, to join its reflection."""
 
 
 class WithdrawForm(BaseForm):
-    receipt = StringField(
-        _l("Your receipt code"),
-        description=_l("It has 8 letters and numbers, for example KM4T-XR7C"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Enter your receipt code")),
-            Length(max=20, message=_l("Enter the 8 letters and numbers of your receipt code")),
-        ],
-    )
+    receipt = receipt_field(_l("Your receipt code"), required=_l("Enter your receipt code"))
 
 
 SHARE_OPENLY, STAY_ANONYMOUS = "open", "anonymous"
@@ -259,12 +249,9 @@ class SharingForm(BaseForm):
 class KioskForm(BaseForm):
     """The one-time code a facilitator gives to make this device the group's tablet."""
 
-    code = StringField(
+    code = code_field(
         _l("Tablet code"),
-        description=_l("It has 8 letters and numbers, for example KM4T-XR7C"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Enter the tablet code")),
-            Length(max=20, message=_l("Enter the 8 letters and numbers of the tablet code")),
-        ],
+        description=EIGHT_CHARACTER_HINT,
+        required=_l("Enter the tablet code"),
+        too_long=_l("Enter the 8 letters and numbers of the tablet code"),
     )

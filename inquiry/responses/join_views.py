@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from ..cycles.queries import find_join_code
 from . import device, joining
 from .forms import JoinForm
 from .views import _closed, _status, bp
@@ -14,40 +13,33 @@ from .views import _closed, _status, bp
 
 def _enter(typed: str, form: JoinForm):
     """Let someone in with a code, under the limits that keep the room in (joining.py)."""
-    gate = joining.gate(typed)
-    if gate is joining.Gate.SHUT:
-        return _too_many(form)
-    join_code = find_join_code(typed)
-    cycle = join_code.cycle if join_code is not None else None
-    if cycle is not None and cycle.is_open and join_code.is_paused:
-        form.code.errors = [joining.paused_message()]  # counts nothing, remembers nothing
-        return render_template("responses/home.html", form=form), 423
-    if cycle is not None and cycle.is_open:
-        if gate is not joining.Gate.KNOWN:
-            joining.remember(typed)
-        session["join"] = [join_code.cycle_id, join_code.audience]
-        return redirect(url_for(".start"))
-    if cycle is not None and cycle.state == "closed":
+
+    def hold_back(join_code):
         # A real code, not a guess: say what happened, and count nothing.
-        return _closed(cycle, join_code.code)
-    if gate is not joining.Gate.KNOWN:
-        joining.count_wrong()
-    if gate is joining.Gate.SLOW:
-        return _too_many(form)
-    form.code.errors = [
-        _("We could not find an open reflection with that code. Check the code and try again.")
-    ]
-    return render_template("responses/home.html", form=form), 404
+        if join_code.cycle.is_open and join_code.is_paused:
+            form.code.errors = [joining.paused_message()]
+            return render_template("responses/home.html", form=form), 423
+        if join_code.cycle.state == "closed":
+            return _closed(join_code.cycle, join_code.code)
+        return None
+
+    return joining.enter(
+        typed,
+        form,
+        template="responses/home.html",
+        not_found_message=_(
+            "We could not find an open reflection with that code. Check the code and try again."
+        ),
+        let_in=_start,
+        hold_back=hold_back,
+    )
 
 
-def _too_many(form: JoinForm):
-    form.code.errors = [
-        _(
-            "Lots of wrong codes have come from this internet connection. "
-            "Wait a few minutes, then try again."
-        )
-    ]
-    return render_template("responses/home.html", form=form), 429
+def _start(join_code):
+    if not join_code.cycle.is_open:
+        return None  # a cycle not yet open has no reflection to join
+    session["join"] = [join_code.cycle_id, join_code.audience]
+    return redirect(url_for(".start"))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -62,4 +54,4 @@ def home():
 
 @bp.route("/j/<code>")
 def join(code: str):
-    return _enter(code, JoinForm(formdata=None, data={"code": code[:20]}))
+    return _enter(code, JoinForm.from_link(code))

@@ -14,13 +14,25 @@ keyed hash of the code, never the code itself.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from flask import current_app
+from flask import current_app, render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, RateLimitItemPerDay, parse_many
 
 from ..core.codes import keyed_digest, normalise
+from ..core.forms import GroupCodeForm
+from ..cycles.queries import find_join_code
 from ..extensions import limiter
+
+if TYPE_CHECKING:
+    from ..cycles.models import JoinCode
+
+# What a page does with a real code: a response, or None to pass it on.
+Answer = Callable[["JoinCode"], ResponseReturnValue | None]
 
 
 class Gate(enum.Enum):
@@ -65,8 +77,6 @@ def gate(typed: str) -> Gate:
 
 def paused_message() -> str:
     """What a paused code says: it is a real code, so it is never counted as a wrong one."""
-    from flask_babel import gettext as _
-
     return _("The facilitator has paused this code for now. Please try again later.")
 
 
@@ -90,3 +100,51 @@ def remember(typed: str) -> None:
         limiter.limiter.hit(_known_item(), "join-known", get_remote_address(), _code_key(typed))
     except Exception as error:
         current_app.logger.error("join limits unavailable: %s", type(error).__name__)
+
+
+def enter(
+    typed: str,
+    form: GroupCodeForm,
+    *,
+    template: str,
+    not_found_message: str,
+    let_in: Answer,
+    hold_back: Answer | None = None,
+) -> ResponseReturnValue:
+    """Answer a group's code, typed on `template` or from a poster's link, under the limits.
+
+    `hold_back(join_code)` may answer for a real code that cannot be used now (a paused code,
+    a closed reflection): nothing is counted or remembered. Otherwise `let_in(join_code)`
+    answers and the code is remembered as the room's; if it answers None, the code is wrong
+    for this page. A wrong code is counted and gets `not_found_message` (404), or is told to
+    wait (429) once too many have come from this address.
+    """
+    reached = gate(typed)
+    if reached is Gate.SHUT:
+        return _too_many(form, template)
+    join_code = find_join_code(typed)
+    if join_code is not None and join_code.cycle is not None:
+        response = hold_back(join_code) if hold_back is not None else None
+        if response is not None:
+            return response
+        response = let_in(join_code)
+        if response is not None:
+            if reached is not Gate.KNOWN:
+                remember(typed)
+            return response
+    if reached is not Gate.KNOWN:
+        count_wrong()
+    if reached is Gate.SLOW:
+        return _too_many(form, template)
+    form.code.errors = [not_found_message]
+    return render_template(template, form=form), 404
+
+
+def _too_many(form: GroupCodeForm, template: str) -> ResponseReturnValue:
+    form.code.errors = [
+        _(
+            "Lots of wrong codes have come from this internet connection. "
+            "Wait a few minutes, then try again."
+        )
+    ]
+    return render_template(template, form=form), 429

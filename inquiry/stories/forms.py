@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..core.forms import BaseForm, clean_text
+from ..core.forms import BaseForm, GroupCodeForm, clean_text, receipt_field
 from .models import REASONS_MAX, TEXT_MAX, TITLE_MAX
 
 _TITLE_LENGTH = Length(max=TITLE_MAX, message=_l("Keep the title to 80 characters or fewer"))
@@ -62,27 +62,13 @@ class StoryForm(BaseForm):
             raise ValidationError(_l("Choose whether we may share your story"))
 
 
-class StoryCodeForm(BaseForm):
-    code = StringField(
-        _l("Enter your group's code"),
-        description=_l("It has 6 letters and numbers, for example KM4TXR"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Enter your group's code")),
-            Length(max=20, message=_l("Enter the 6 letters and numbers of your group's code")),
-        ],
-    )
+class StoryCodeForm(GroupCodeForm):
+    """The group's code, to reach its story round."""
 
 
 class StoryWithdrawForm(BaseForm):
-    receipt = StringField(
-        _l("Your story's receipt code"),
-        description=_l("It has 8 letters and numbers, for example KM4T-XR7C"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Enter your story's receipt code")),
-            Length(max=20, message=_l("Enter the 8 letters and numbers of your receipt code")),
-        ],
+    receipt = receipt_field(
+        _l("Your story's receipt code"), required=_l("Enter your story's receipt code")
     )
 
 

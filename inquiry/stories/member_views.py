@@ -25,7 +25,7 @@ from wtforms import SelectChoice
 from ..core.codes import keyed_digest
 from ..core.cookies import VOTER_COOKIE, set_member_cookie
 from ..core.errors import unavailable
-from ..cycles.queries import find_join_code, get_cycle
+from ..cycles.queries import get_cycle
 from ..extensions import csrf, db, limiter
 from ..responses import device, joining
 from ..responses.linking import format_receipt
@@ -81,37 +81,24 @@ def _not_now(cycle):
 def _enter(typed: str, form: StoryCodeForm):
     """The same code as the reflection, under the same limits (responses/joining.py); it
     also works after the cycle closes, for choosing at the meeting."""
-    gate = joining.gate(typed)
-    if gate is joining.Gate.SHUT:
-        return _too_many(form)
-    join_code = find_join_code(typed)
-    cycle = join_code.cycle if join_code is not None else None
-    if cycle is not None:
-        if gate is not joining.Gate.KNOWN:
-            joining.remember(typed)
-        if get_active_round(cycle.id) is None or not (may_write(cycle) or may_choose(cycle)):
-            g.group_language = cycle.group.default_language
-            return _not_now(cycle)
-        session["story_cycle"] = cycle.id
-        return redirect(url_for(".write" if may_write(cycle) else ".choose"))
-    if gate is not joining.Gate.KNOWN:
-        joining.count_wrong()
-    if gate is joining.Gate.SLOW:
-        return _too_many(form)
-    form.code.errors = [
-        _("We could not find a group with that code. Check the code and try again.")
-    ]
-    return render_template("stories/code.html", form=form), 404
+    return joining.enter(
+        typed,
+        form,
+        template="stories/code.html",
+        not_found_message=_(
+            "We could not find a group with that code. Check the code and try again."
+        ),
+        let_in=_open_round,
+    )
 
 
-def _too_many(form):
-    form.code.errors = [
-        _(
-            "Lots of wrong codes have come from this internet connection. "
-            "Wait a few minutes, then try again."
-        )
-    ]
-    return render_template("stories/code.html", form=form), 429
+def _open_round(join_code):
+    cycle = join_code.cycle
+    if get_active_round(cycle.id) is None or not (may_write(cycle) or may_choose(cycle)):
+        g.group_language = cycle.group.default_language
+        return _not_now(cycle)
+    session["story_cycle"] = cycle.id
+    return redirect(url_for(".write" if may_write(cycle) else ".choose"))
 
 
 @members.route("/story/code", methods=["GET", "POST"])
@@ -124,7 +111,7 @@ def code():
 
 @members.route("/s/<code>")
 def join(code: str):
-    return _enter(code, StoryCodeForm(formdata=None, data={"code": code[:20]}))
+    return _enter(code, StoryCodeForm.from_link(code))
 
 
 # Writing a story ------------------------------------------------------------------------
