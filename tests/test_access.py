@@ -460,3 +460,32 @@ def test_retention_pages_obey_the_access_rule(app, world, role):
 
     with app.app_context():
         assert db.session.query(SummarySnapshot).count() == 0
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator", "facilitator"])
+def test_erasing_an_open_cycle_and_missing_ids_obey_the_retention_rule(app, world, role):
+    """An open cycle's erasure page is seen by those who may erase its answers (it says why
+    not yet), never by a facilitator, even of their own group; no network or cycle is a 404."""
+    cycles, users = world
+    client = app.test_client()
+    assert sign_in(client, users[role]).status_code == 302
+    for group, (open_id, _group_id, _closed_id, _action, _topic) in cycles.items():
+        seen = group in RETENTION[role]
+        url = f"/workspace/cycles/{open_id}/erase"
+        assert client.get(url).status_code == (200 if seen else 404), (role, group)
+    for url in ("/workspace/cycles/999999/erase", "/workspace/networks/999999/retention"):
+        assert client.get(url).status_code == 404, (role, url)
+
+
+def test_a_coordinator_of_no_network_sees_no_retention_plan(app, world):
+    cycles, _users = world
+    with app.app_context():
+        from inquiry.extensions import db
+        from inquiry.groups.models import Group
+
+        network_id = db.session.get(Group, cycles["A1"][1]).network_id
+        email = make_user("coordinator").email
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    assert client.get(f"/workspace/networks/{network_id}/retention").status_code == 404
+    assert client.get(f"/workspace/cycles/{cycles['A1'][2]}/erase").status_code == 404

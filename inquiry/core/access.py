@@ -162,3 +162,25 @@ def list_manageable_networks(user=None) -> list[Network]:
     if may_manage_people(user):
         return [db.session.get(Network, user.network_id)]
     return []
+
+
+# Retention: what goes when, and erasing a cycle's answers on request.
+
+
+def get_network_for_retention_or_404(network_id: int) -> Network:
+    """A network whose retention plan someone sees: any for an admin, a coordinator's own; a
+    404 for everyone else."""
+    if current_user.role == "admin":
+        return get_network_for_admin_or_404(network_id)
+    if network_or_404() != network_id:
+        abort(404)
+    return db.session.get(Network, network_id)
+
+
+def get_cycle_for_erasure_or_404(cycle_id: int) -> Cycle:
+    """A cycle whose answers someone may erase on request: coordinators (their network's
+    cycles) and admins; a 404 for facilitators."""
+    cycle = get_cycle_or_404(cycle_id)
+    if current_user.role not in ("coordinator", "admin"):
+        abort(404)
+    return cycle

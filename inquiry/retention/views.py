@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.access import get_cycle_or_404, get_network_for_admin_or_404, network_or_404
+from ..core.access import get_cycle_for_erasure_or_404, get_network_for_retention_or_404
 from ..core.models import utcnow
 from ..cycles.models import Cycle
 from ..extensions import db
@@ -83,19 +83,10 @@ def abort_if_summary_deleted(cycle: Cycle) -> None:
         abort(summary_gone(cycle))
 
 
-def _network_or_404(network_id: int) -> Network:
-    """An admin's any network, a coordinator's own; a 404 for everyone else."""
-    if current_user.role == "admin":
-        return get_network_for_admin_or_404(network_id)
-    if network_or_404() != network_id:
-        abort(404)
-    return db.session.get(Network, network_id)
-
-
 @bp.route("/networks/<int:network_id>/retention")
 @login_required
 def plan(network_id: int):
-    network = _network_or_404(network_id)
+    network = get_network_for_retention_or_404(network_id)
     try:
         today = services.today()
     except services.RetentionError:  # a mistyped INQUIRY_TODAY: inquiry purge says so
@@ -103,14 +94,6 @@ def plan(network_id: int):
     return render_template(
         "retention/plan.html", network=network, rows=list_retention_plan(network), today=today
     )
-
-
-def _cycle_for_erasure_or_404(cycle_id: int) -> Cycle:
-    """Coordinators (their network's cycles) and admins erase; facilitators get a 404."""
-    cycle = get_cycle_or_404(cycle_id)
-    if current_user.role not in ("coordinator", "admin"):
-        abort(404)
-    return cycle
 
 
 def _why_not(cycle: Cycle) -> str | None:
@@ -125,7 +108,7 @@ def _why_not(cycle: Cycle) -> str | None:
 @bp.route("/cycles/<int:cycle_id>/erase", methods=["GET", "POST"])
 @login_required
 def erase(cycle_id: int):
-    cycle = _cycle_for_erasure_or_404(cycle_id)
+    cycle = get_cycle_for_erasure_or_404(cycle_id)
     snapshot = get_snapshot(cycle.id)
     form = EraseForm()
     why_not = _why_not(cycle)
