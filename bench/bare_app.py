@@ -1,8 +1,10 @@
 """The floors our member requests are measured against, with the same database settings as
 Inquiry: bare Flask + SQLAlchemy validating a form and inserting one row (/send, CSRF off, for
-submit_floor.py; /send-csrf, the same through Flask-WTF with CSRF on), and a bare Flask-WTF
-page of BARE_QUESTIONS Likert questions drawn by a Jinja loop over each field's choices (/page).
-Used by member_floor.py."""
+submit_floor.py; /send-csrf, the same through Flask-WTF with CSRF on), a bare Flask-WTF
+page of BARE_QUESTIONS Likert questions drawn by a Jinja loop over each field's choices (/page),
+and /send-same: the same write as Inquiry's send done bare (CSRF on; read a draft of
+BARE_ANSWERS answers, insert a response and its answers, delete the draft, in one transaction;
+drafts made beforehand by make_drafts). Used by member_floor.py."""
 
 from __future__ import annotations
 
@@ -34,6 +36,21 @@ rows = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("token", sa.String(36), unique=True),
+    sa.Column("value", sa.Integer),
+)
+drafts = sa.Table(
+    "bare_draft",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token", sa.String(36), unique=True),
+    sa.Column("answers", sa.JSON),
+)
+answers = sa.Table(
+    "bare_answer",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("response_id", sa.Integer, sa.ForeignKey("bare_response.id"), index=True),
+    sa.Column("question", sa.String(40)),
     sa.Column("value", sa.Integer),
 )
 metadata.create_all(engine)
@@ -103,6 +120,42 @@ def send():
     with engine.begin() as conn:
         conn.execute(rows.insert().values(token=token, value=int(value)))
     return "", 204
+
+
+@app.post("/send-same")
+def send_same():
+    form = SendForm()
+    if not form.validate():
+        abort(400)
+    with engine.begin() as conn:
+        draft = conn.execute(
+            sa.select(drafts.c.id, drafts.c.answers).where(drafts.c.token == form.token.data)
+        ).first()
+        if draft is None:
+            abort(404)
+        response_id = conn.execute(
+            rows.insert().values(token=form.token.data, value=int(form.value.data))
+        ).inserted_primary_key[0]
+        conn.execute(
+            answers.insert(),
+            [{"response_id": response_id, "question": q, "value": v} for q, v in draft.answers],
+        )
+        conn.execute(drafts.delete().where(drafts.c.id == draft.id))
+    return "", 204
+
+
+def make_drafts(count: int, answered: int) -> list[str]:
+    """`count` drafts of `answered` answers each, for /send-same; returns their tokens."""
+    made = [token() for _ in range(count)]
+    with engine.begin() as conn:
+        conn.execute(
+            drafts.insert(),
+            [
+                {"token": t, "answers": [[f"q{i}", 1 + i % 5] for i in range(answered)]}
+                for t in made
+            ],
+        )
+    return made
 
 
 def token() -> str:

@@ -3,7 +3,9 @@
 - question page: GET /reflect/1 (a member with a draft) against a bare Flask-WTF page of the
   same number of Likert questions drawn by a Jinja loop (bench/bare_app.py /page);
 - send: POST /reflect/send (a full draft: every member question answered) against a bare
-  Flask-WTF validate + insert with CSRF on (/send-csrf).
+  Flask-WTF validate + insert with CSRF on (/send-csrf). For context, not a goal, the send is
+  also set beside the same write done bare (/send-same: read the draft, insert the response
+  and as many answers, delete the draft), which shows how much of the gap is the write itself.
 
 Both servers are gunicorn with 2 sync workers; the client keeps each member's cookies, as a
 phone does. For each concurrency (16 and 32) it runs BENCH_PAIRS pairs (default 3), the
@@ -97,9 +99,10 @@ def _header(jar: dict) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items() if v)
 
 
-def prepare(env: dict, drafts: int) -> tuple[list[tuple[str, str]], int]:
+def prepare(env: dict, drafts: int) -> tuple[list[tuple[str, str]], int, int]:
     """Migrate, open a cycle, make `drafts` member drafts with every question answered;
-    returns (resume token, submission token) pairs and how many questions page 1 asks."""
+    returns (resume token, submission token) pairs, how many questions page 1 asks and how
+    many answers each draft holds."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT / "tests"))
     from factories import make_open_cycle
@@ -122,6 +125,7 @@ def prepare(env: dict, drafts: int) -> tuple[list[tuple[str, str]], int]:
         page_1 = len(build_plan("member", questions).page(1).questions)
         rng = random.Random(1)
         made = []
+        answered = sum(q.qtype == "likert" for q in questions)
         for _ in range(drafts):
             draft, resume = start_draft(cycle, "member", "en_GB", 14)
             answers = {
@@ -131,7 +135,7 @@ def prepare(env: dict, drafts: int) -> tuple[list[tuple[str, str]], int]:
             made.append((resume, draft.submission_token))
         db.session.commit()
         db.engine.dispose()
-    return made, page_1
+    return made, page_1, answered
 
 
 def main() -> None:
@@ -146,23 +150,27 @@ def main() -> None:
             "BARE_DATABASE_URL": f"sqlite:///{tmp}/bare.sqlite",
         }
         env.pop("DATABASE_URL", None)
-        drafts, page_1 = prepare(env, 1 + SENDS * PAIRS * len(CONCURRENCY))
+        drafts, page_1, answered = prepare(env, 1 + SENDS * PAIRS * len(CONCURRENCY))
         env["BARE_QUESTIONS"] = str(page_1)
+        from bare_app import engine, make_drafts
+
+        bare_drafts = make_drafts(SENDS * PAIRS * len(CONCURRENCY), answered)
+        engine.dispose()
         real_port, bare_port = free_port(), free_port()
         real = serve("inquiry:create_app()", env, real_port)
         bare = serve("bench.bare_app:app", env, bare_port)
         # Stopped with SIGTERM, the servers stop too (the finally below runs).
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
         try:
-            results = run(real_port, bare_port, drafts)
+            results = run(real_port, bare_port, drafts, bare_drafts)
         finally:
             for server in (real, bare):
                 server.send_signal(signal.SIGTERM)
                 server.wait(timeout=30)
-    report(results, page_1)
+    report(results, page_1, answered)
 
 
-def run(real_port: int, bare_port: int, drafts: list) -> list[dict]:
+def run(real_port: int, bare_port: int, drafts: list, bare_drafts: list) -> list[dict]:
     # The question page: one member with a draft, cookies kept as a phone keeps them.
     resume, _ = drafts.pop()
     member = {"inquiry_resume": resume}
@@ -200,22 +208,34 @@ def run(real_port: int, bare_port: int, drafts: list) -> list[dict]:
             for _ in range(SENDS)
         ]
 
+    def same_sends():
+        return [
+            (
+                "POST",
+                "/send-same",
+                urllib.parse.urlencode(
+                    {"csrf_token": floor_token, "token": bare_drafts.pop(), "value": "4"}
+                ).encode(),
+                {**FORM, "Cookie": _header(floor_jar)},
+            )
+            for _ in range(SENDS)
+        ]
+
     fire(real_port, real_page[:100], 4)  # warm both
     fire(bare_port, floor_page[:100], 4)
     results = []
     for clients in CONCURRENCY:
         for pair in range(PAIRS):
-            for what, floor_jobs, real_jobs in (
-                ("question page", lambda: floor_page, lambda: real_page),
-                ("send", floor_sends, real_sends),
+            for what, sides in (
+                ("question page", {"floor": lambda: floor_page, "real": lambda: real_page}),
+                ("send", {"floor": floor_sends, "same": same_sends, "real": real_sends}),
             ):
-                order = ("floor", "real") if pair % 2 == 0 else ("real", "floor")
+                order = list(sides) if pair % 2 == 0 else list(reversed(sides))
                 rates, errors = {}, {}
                 load = os.getloadavg()[0]
                 for side in order:
-                    port = bare_port if side == "floor" else real_port
-                    jobs = (floor_jobs if side == "floor" else real_jobs)()
-                    rates[side], errors[side] = fire(port, jobs, clients)
+                    port = real_port if side == "real" else bare_port
+                    rates[side], errors[side] = fire(port, sides[side](), clients)
                 row = {
                     "what": what,
                     "clients": clients,
@@ -223,12 +243,19 @@ def run(real_port: int, bare_port: int, drafts: list) -> list[dict]:
                     "floor": rates["floor"],
                     "real": rates["real"],
                     "ratio": rates["real"] / rates["floor"],
-                    "errors": errors["floor"] + errors["real"],
+                    "same": rates.get("same"),
+                    "errors": sum(errors.values()),
                     "load": (load + os.getloadavg()[0]) / 2,
                 }
+                same = (
+                    f", same write bare {row['same']:.0f}/s (ours "
+                    f"{row['real'] / row['same']:.2f} of it)"
+                    if row["same"]
+                    else ""
+                )
                 print(
                     f"{what} at {clients}, pair {pair + 1}: floor {row['floor']:.0f}/s, "
-                    f"ours {row['real']:.0f}/s, ratio {row['ratio']:.2f}, errors "
+                    f"ours {row['real']:.0f}/s, ratio {row['ratio']:.2f}{same}, errors "
                     f"{row['errors']}, load {row['load']:.1f}",
                     flush=True,
                 )
@@ -242,20 +269,22 @@ def _uuid() -> str:
     return str(uuid.uuid4())
 
 
-def report(results: list[dict], page_1: int) -> None:
+def report(results: list[dict], page_1: int, answered: int) -> None:
     lines = [
         f"## Member requests against their floors, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
         f"{platform.node()} ({os.cpu_count()} cores, SQLite WAL synchronous=FULL, gunicorn 2 "
-        f"sync workers each, CSRF on for both, page 1 of {page_1} questions, {PAIRS} "
-        "interleaved pairs)",
+        f"sync workers each, CSRF on for both, page 1 of {page_1} questions, a send of "
+        f"{answered} answers, {PAIRS} interleaved pairs)",
         "",
-        "| request | clients | pair | floor req/s | ours req/s | ratio | errors | load avg |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| request | clients | pair | floor req/s | ours req/s | ratio | same write bare req/s "
+        "| ours / same write | errors | load avg |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
+        same = f"{r['same']:.0f} | {r['real'] / r['same']:.2f}" if r["same"] else "- | -"
         lines.append(
             f"| {r['what']} | {r['clients']} | {r['pair']} | {r['floor']:.0f} | "
-            f"{r['real']:.0f} | {r['ratio']:.2f} | {r['errors']} | {r['load']:.1f} |"
+            f"{r['real']:.0f} | {r['ratio']:.2f} | {same} | {r['errors']} | {r['load']:.1f} |"
         )
     lines.append("")
     for what, goal in GOALS.items():
@@ -267,6 +296,13 @@ def report(results: list[dict], page_1: int) -> None:
                 f"- {what} at {clients} concurrent: median ratio {median:.2f} of its floor "
                 f"(goal >= {goal:.2f}): {verdict}"
             )
+    for clients in CONCURRENCY:
+        same = [r["real"] / r["same"] for r in results if r["same"] and r["clients"] == clients]
+        lines.append(
+            f"- for context, send at {clients} concurrent against the same write done bare "
+            f"(read the draft, insert the response and its {answered} answers, delete the "
+            f"draft): median ratio {statistics.median(same):.2f}"
+        )
     record("\n".join(lines) + "\n")
 
 
