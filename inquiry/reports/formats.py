@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..actions.models import CHECK_VALUES
 from ..core.csvsafe import write_csv
 from .aggregate import LIKERT_VALUES, ThemeResult
 from .summary import CycleSummary
@@ -75,6 +76,31 @@ def _gap(g) -> dict:
     }
 
 
+# Why group members' "Did this happen?" about an action is withheld, in the summary page's
+# words: the cycle's figures are not final yet (still open, or late answers may still come),
+# or fewer than k group members answered about that action. Never how many did.
+NO_FIGURES_YET = "no_figures_yet"
+FEWER_THAN_K = "fewer_than_k_answered"
+
+
+def _checks_withheld(summary: CycleSummary, action) -> str | None:
+    """Why an action's "Did this happen?" answers are withheld, or None when they are shown."""
+    if action.checks is not None:
+        return None
+    return FEWER_THAN_K if summary.figures else NO_FIGURES_YET
+
+
+def _action(summary: CycleSummary, action) -> dict:
+    return {
+        "what": action.what,
+        "theme": action.theme,
+        "status": action.status,
+        "note": action.note,
+        "did_this_happen": None if action.checks is None else dict(action.checks),
+        "did_this_happen_withheld": _checks_withheld(summary, action),
+    }
+
+
 def summary_json(summary: CycleSummary) -> dict:
     """The summary as plain JSON-ready data; a cycle whose answers were deleted says when and
     why (its figures are the ones kept then)."""
@@ -134,10 +160,7 @@ def _summary_data(summary: CycleSummary) -> dict:
             for q in summary.quotes
         ],
         "agenda": [{"topic": a.title, "votes": a.votes} for a in summary.agenda],
-        "actions": [
-            {"what": a.what, "theme": a.theme, "status": a.status, "note": a.note}
-            for a in summary.actions
-        ],
+        "actions": [_action(summary, a) for a in summary.actions],
         # The story of change the group chose after the previous cycle, in the words read out.
         "story": None
         if summary.story is None
@@ -187,4 +210,16 @@ def summary_csv(summary: CycleSummary) -> str:
         add(view, g.theme, "", "gap_mean", g.gap)
         for i in g.items:
             add(view, g.theme, i.pair_key, "gap_mean", i.gap)
+    # "Did this happen?", per action in the JSON's order (action_1 is its first): every value
+    # or none, and when none, one row saying why (never how many answered).
+    for place, a in enumerate(summary.actions, start=1):
+        key, theme = f"action_{place}", a.theme or ""
+        for value in CHECK_VALUES:
+            count = None if a.checks is None else a.checks[value]
+            add("member", theme, key, f"did_this_happen_{value}", count)
+        why = _checks_withheld(summary, a)
+        if why is not None:
+            rows.append(
+                (summary.cycle_id, "member", theme, key, "did_this_happen_withheld", why, "")
+            )
     return write_csv(CSV_HEADER, rows)
