@@ -264,7 +264,8 @@ def own_question_locked(cq: CycleQuestion, *, removing: bool = False) -> str | N
     """Why a group's own question can no longer be changed (or, with `removing`, taken out
     of this cycle): "builtin", "closed", "answered" (this cycle has answers), for a change of
     words "answered_elsewhere" (another cycle asking it has), for a removal "last" (the
-    cycle's only question); None while it can."""
+    cycle's only question) or "last_for_audience" (the only one its audience is asked, while
+    the other audience has theirs); None while it can."""
     from ..responses.models import Response
 
     if cq.question.is_builtin:
@@ -274,8 +275,10 @@ def own_question_locked(cq: CycleQuestion, *, removing: bool = False) -> str | N
     if db.session.scalar(sa.select(Response.id).filter_by(cycle_id=cq.cycle_id).limit(1)):
         return "answered"
     if removing:
-        # A cycle asks at least one question, as when it was made.
-        return "last" if len(cq.cycle.questions) == 1 else None
+        # Each audience the cycle asks keeps at least one question, as when it was made.
+        if sum(q.audience == cq.audience for q in cq.cycle.questions) > 1:
+            return None
+        return "last" if len(cq.cycle.questions) == 1 else "last_for_audience"
     elsewhere = (
         sa.select(Response.id)
         .join(CycleQuestion, CycleQuestion.cycle_id == Response.cycle_id)
