@@ -14,19 +14,7 @@ from inquiry.extensions import db
 
 from .accounts.test_login import sign_in
 from .factories import make_group, make_network, make_open_cycle, make_user
-
-
-def _page(response) -> BeautifulSoup:
-    """What every page must have, for a page whose form is a GET."""
-    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    assert page.title and page.title.string.strip()
-    assert len(page.find_all("h1")) == 1
-    ids = [tag["id"] for tag in page.find_all(id=True)]
-    assert len(ids) == len(set(ids)), ids
-    for field in page.find("main").find_all(["input", "select"]):
-        if field.get("type") != "hidden":
-            assert page.find("label", attrs={"for": field["id"]}), field
-    return page
+from .pages import check_page
 
 
 def _rows(page: BeautifulSoup) -> list[list[str]]:
@@ -141,10 +129,9 @@ def log(app):
         }
 
 
-def test_the_filter_by_kind_and_day_counts_and_pages(app, log):
-    client = app.test_client()
+def test_the_filter_by_kind_and_day_counts_and_pages(client, log):
     sign_in(client, "coord@example.org")
-    everything = _page(client.get("/workspace/audit"))
+    everything = check_page(client.get("/workspace/audit"))
     form = everything.find("main").find("form")
     assert (form["method"], form["action"]) == ("get", "/workspace/audit")
     # A's people and the command line on A's cycles, plus this coordinator's own sign-in;
@@ -154,13 +141,13 @@ def test_the_filter_by_kind_and_day_counts_and_pages(app, log):
     kinds = {o["value"]: o.get_text() for o in everything.find("select").find_all("option")}
     assert kinds[""] == "Anything" and kinds["imported"] == "Imported answers"
     assert kinds["sign_in_failed"] == "Failed to sign in"
-    admins = _page(client.get("/workspace/audit?kind=deactivated"))
+    admins = check_page(client.get("/workspace/audit?kind=deactivated"))
     assert _rows(admins)[0][1:] == [
         "admin@example.org",
         f"deactivated: account {log['facilitator']}",
     ]
 
-    imported = _page(client.get("/workspace/audit?kind=imported"))
+    imported = check_page(client.get("/workspace/audit?kind=imported"))
     assert _heading(imported) == "1 event"
     (row,) = _rows(imported)
     assert row[1:] == [
@@ -169,33 +156,37 @@ def test_the_filter_by_kind_and_day_counts_and_pages(app, log):
         "(csv: 3 responses, 6 answers, 0 already imported, skipped)",
     ]
     # Days as the page shows them, in the UK: 1 July starts at 23:00 UTC on 30 June.
-    first = _page(client.get("/workspace/audit?since=2026-07-01&until=2026-07-01&kind=signed_in"))
+    first = check_page(
+        client.get("/workspace/audit?since=2026-07-01&until=2026-07-01&kind=signed_in")
+    )
     assert _heading(first) == "1 event" and "fac@example.org" in _rows(first)[0][1]
-    june = _page(client.get("/workspace/audit?until=2026-06-30"))
+    june = check_page(client.get("/workspace/audit?until=2026-06-30"))
     assert _heading(june) == "1 event" and "downloaded" in _rows(june)[0][2]
     assert (
-        _page(client.get("/workspace/audit?since=2026-07-01&until=2026-07-01")).find("table")
+        check_page(client.get("/workspace/audit?since=2026-07-01&until=2026-07-01")).find("table")
         is not None
     )
 
     paper = client.get("/workspace/audit?kind=created&since=2026-07-01")
-    page = _page(paper)
+    page = check_page(paper)
     assert _heading(page) == "120 events: 1 to 50, newest first"
     assert "Page 1 of 3" in page.find("nav", class_="pagination").get_text()
     older = page.find("a", rel="next")["href"]
     assert "kind=created" in older and "since=2026-07-01" in older and "page=2" in older
-    last = _page(client.get(older.replace("page=2", "page=3")))
+    last = check_page(client.get(older.replace("page=2", "page=3")))
     assert _heading(last) == "120 events: 101 to 120, newest first"
     assert len(_rows(last)) == 20 and last.find("a", rel="next") is None
     assert last.find("a", rel="prev") is not None
     # The oldest of them is the first one typed, at 10:00 UTC (11:00 in London).
     assert _rows(last)[-1][2].startswith("created: response 1 (")
     # Past the end, or not a number: the nearest page there is.
-    assert _rows(_page(client.get(older.replace("page=2", "page=99")))) == _rows(last)
-    assert _heading(_page(client.get("/workspace/audit?page=x"))).startswith("125 events: 1 to")
+    assert _rows(check_page(client.get(older.replace("page=2", "page=99")))) == _rows(last)
+    assert _heading(check_page(client.get("/workspace/audit?page=x"))).startswith(
+        "125 events: 1 to"
+    )
     # Downloads from the web are in it too: the network's roll-up.
     assert client.get("/workspace/rollup.csv").status_code == 200
-    exported = _page(client.get("/workspace/audit?kind=exported"))
+    exported = check_page(client.get("/workspace/audit?kind=exported"))
     assert _heading(exported) == "2 events"
     assert _rows(exported)[0][1:] == [
         "coord@example.org",
@@ -203,19 +194,20 @@ def test_the_filter_by_kind_and_day_counts_and_pages(app, log):
     ]
 
 
-def test_a_wrong_filter_says_what_to_do_and_only_staff_who_look_after_people_see_it(app, log):
-    client = app.test_client()
+def test_a_wrong_filter_says_what_to_do_and_only_staff_who_look_after_people_see_it(
+    app, client, log
+):
     sign_in(client, "coord@example.org")
     backwards = client.get("/workspace/audit?since=2026-07-02&until=2026-07-01")
     assert backwards.status_code == 400
-    page = _page(backwards)
+    page = check_page(backwards)
     assert page.title.string.startswith("Error:")
     summary = page.find(class_="error-summary")
     link = summary.find("a")
     assert link["href"] == "#until"
     assert link.get_text() == "The “To” date must be the same as or after the “From” date"
     assert page.find("table") is None and page.find(id="results") is None
-    garbled = _page(client.get("/workspace/audit?since=31/12/2026"))
+    garbled = check_page(client.get("/workspace/audit?since=31/12/2026"))
     assert "Enter the date as year-month-day" in garbled.find(class_="error-summary").get_text()
     assert client.get("/workspace/audit?kind=dropped_tables").status_code == 400
     # Only coordinators and admins see the log; an admin sees every network's.
@@ -224,12 +216,14 @@ def test_a_wrong_filter_says_what_to_do_and_only_staff_who_look_after_people_see
     assert facilitator.get("/workspace/audit").status_code == 404
     admin = app.test_client()
     sign_in(admin, log["admin"])
-    page = _page(admin.get("/workspace/audit?since=2026-07-01&until=2026-07-01&kind=imported"))
+    page = check_page(admin.get("/workspace/audit?since=2026-07-01&until=2026-07-01&kind=imported"))
     assert _heading(page) == "2 events"
     # Both exports of B's cycle (by B's coordinator and by the admin), none of A's that day.
-    exports = _page(admin.get("/workspace/audit?since=2026-07-01&until=2026-07-01&kind=exported"))
+    exports = check_page(
+        admin.get("/workspace/audit?since=2026-07-01&until=2026-07-01&kind=exported")
+    )
     assert _heading(exports) == "2 events"
-    nobody = _page(admin.get("/workspace/audit?kind=sign_in_failed&until=2026-12-31"))
+    nobody = check_page(admin.get("/workspace/audit?kind=sign_in_failed&until=2026-12-31"))
     assert "an address with no account" in _rows(nobody)[0][1]
 
 
