@@ -172,6 +172,28 @@ def test_the_rate_limiter_runs_only_on_routes_with_a_limit(app):
     assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
 
 
+def test_counting_towards_a_limit_starts_no_thread_and_still_limits(app):
+    import threading
+    import time
+
+    from limits import parse
+
+    from inquiry.extensions import limiter
+
+    with app.app_context():
+        counter, item = limiter.limiter, parse("3 per hour")
+        hits, started = [], []
+        for _ in range(5):
+            time.sleep(0.03)  # the library's own storage starts its timer again by now
+            before = threading.active_count()
+            hits.append(counter.hit(item, "one address"))
+            started.append(threading.active_count() - before)
+        assert hits == [True, True, True, False, False]
+        assert not counter.test(item, "one address")
+        assert counter.test(item, "another address")
+        assert started == [0] * 5
+
+
 def test_the_rollup_page_shows_groups_a_page_at_a_time_beside_the_network(app, monkeypatch):
     from inquiry.reports import views
 
