@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -50,6 +50,9 @@ class AskedText:
     text: str
     hint: str | None
     option_labels: list | None
+    language: str  # the language these words are in
+    # Given for another language not translated yet: the page marks these words with theirs.
+    is_fallback: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,7 +75,11 @@ class AskedQuestion:
         return self
 
     def text_in(self, language: str, fallback: str = "en_GB") -> AskedText:
-        return self.texts.get(language) or self.texts[fallback]
+        """The words in this language, or else in the fallback's, marked as such."""
+        found = self.texts.get(language)
+        if found is not None:
+            return found
+        return replace(self.texts[fallback], is_fallback=True)
 
 
 def list_asked_questions(
@@ -111,7 +118,9 @@ def list_asked_questions(
                 row.options, {},
             )  # fmt: skip
         if row.language is not None:
-            question.texts[row.language] = AskedText(row.text, row.hint, row.option_labels)
+            question.texts[row.language] = AskedText(
+                row.text, row.hint, row.option_labels, row.language
+            )
     return list(asked.values())
 
 

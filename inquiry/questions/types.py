@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import Field, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -104,6 +105,16 @@ def _answer(qtype: str, **value) -> dict:
     }
 
 
+def in_its_language(words, text):
+    """A question's words (or hint, or option) as a page shows them: when they are another
+    language's, because this one has no translation yet, inside an element saying which, so
+    that a screen reader reads them in it."""
+    if not words or not getattr(text, "is_fallback", False):
+        return words
+    tag = text.language.replace("_", "-")
+    return Markup('<span lang="{}" dir="auto">{}</span>').format(tag, words)
+
+
 class QuestionType:
     """What every kind of question supplies. `question` is a Question, `text` its
     QuestionText in the reader's language."""
@@ -155,11 +166,11 @@ class Likert(QuestionType):
 
     def field(self, question, text) -> Field:
         return AnswerRadioField(
-            text.text,
+            in_its_language(text.text, text),
             choices=LIKERT_CHOICES,
             coerce=_likert_coerce,
             validators=[Optional()],
-            description=text.hint or "",
+            description=in_its_language(text.hint or "", text),
         )
 
     def paper_field(self, question, text) -> Field:
@@ -198,12 +209,13 @@ class Choice(QuestionType):
         options = question.options or []
         labels = text.option_labels or options
         return AnswerRadioField(
-            text.text,
+            in_its_language(text.text, text),
             choices=[
-                SelectChoice(value, label) for value, label in zip(options, labels, strict=False)
+                SelectChoice(value, in_its_language(label, text))
+                for value, label in zip(options, labels, strict=False)
             ],
             validators=[Optional()],
-            description=text.hint or "",
+            description=in_its_language(text.hint or "", text),
         )
 
     def paper_field(self, question, text) -> Field:
@@ -246,13 +258,13 @@ class Text(QuestionType):
 
     def field(self, question, text) -> Field:
         return TextAreaField(
-            text.text,
+            in_its_language(text.text, text),
             filters=[clean_text],
             validators=[
                 Optional(),
                 Length(max=TEXT_LIMIT, message=_l("Your answer must be 5,000 characters or fewer")),
             ],
-            description=text.hint or "",
+            description=in_its_language(text.hint or "", text),
         )
 
     def paper_field(self, question, text) -> Field:

@@ -146,6 +146,9 @@ class CycleSummary:
     # The members' theme averages in the previous closed cycle, where its summary shows
     # them: the profile's rings.
     previous_means: dict[str, Decimal] = field(default_factory=dict)
+    # The language tag (as in <html lang>) of each question whose words are another
+    # language's, not yet translated into the report's (English words in a Polish summary).
+    question_languages: dict[str, str] = field(default_factory=dict)
 
     def stands_out(self) -> list[StandOut]:
         """The meeting's headlines: the members' strongest and weakest themes, every change
@@ -313,6 +316,17 @@ def question_texts(cycle, language: str) -> dict[str, str]:
     return {cq.question.key: cq.question.text_in(language).text for cq in cycle.questions}
 
 
+def question_languages(cycle, language: str) -> dict[str, str]:
+    """Each question whose words fall back to another language's, by key: that language's
+    tag, so the summary marks those words with it."""
+    out = {}
+    for cq in cycle.questions:
+        shown_in = cq.question.text_in(language).language
+        if shown_in != language:
+            out[cq.question.key] = shown_in.replace("_", "-")
+    return out
+
+
 def _others(cycle: Cycle, k: int, views: list[str], figures: bool) -> list[QuestionResult]:
     """Each single-choice and free-text question, per view, summarised by its own type."""
     counts: dict[tuple[str, str], dict[str, int]] = {}
@@ -460,6 +474,7 @@ def build_summary(cycle: Cycle, language: str, key: str) -> CycleSummary:
         linked=linked,
         quotes=_quotes(cycle.id, key, k, responses) if figures else [],
         questions=question_texts(cycle, language),
+        question_languages=question_languages(cycle, language),
         others=_others(cycle, k, views, figures),
         option_labels=_option_labels(cycle, language),
         actions=actions,
