@@ -245,12 +245,17 @@ def test_actions_agreed_after_a_cycle_reach_members_and_the_next_summary(app, cl
             "theme": "wider_community",
             "status": "done",
             "note": "Since May",
+            # Members' "Did this happen?" answers: none while the cycle is open.
+            "did_this_happen": None,
+            "did_this_happen_withheld": "no_figures_yet",
         },
         {
             "what": "Invite the allotment group",
             "theme": "wider_community",
             "status": "planned",
             "note": "",
+            "did_this_happen": None,
+            "did_this_happen_withheld": "no_figures_yet",
         },
     ]
     # Actions belong to closed cycles only.

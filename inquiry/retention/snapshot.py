@@ -127,7 +127,10 @@ def summary_from_snapshot(snapshot, cycle, language: str) -> CycleSummary:
         others=[_question(q) for q in data["questions"]],
         option_labels=_option_labels(cycle, language),
         actions=[
-            ActionReview(a["what"], a["theme"], a["status"], a["note"]) for a in data["actions"]
+            ActionReview(
+                a["what"], a["theme"], a["status"], a["note"], checks=a.get("did_this_happen")
+            )
+            for a in data["actions"]
         ],
         agenda=[AgendaPriority(a["topic"], a["votes"]) for a in data["agenda"]],
         agenda_voters=0,

@@ -182,3 +182,27 @@ def test_the_report_command_and_the_downloads_carry_the_same(app, client):
     downloaded = client.get(f"{url}.csv")
     assert downloaded.status_code == 200
     assert list(csv.DictReader(io.StringIO(downloaded.get_data(as_text=True)))) == rows
+
+
+def test_the_answers_stay_in_the_summary_after_the_cycles_answers_are_deleted(app):
+    from inquiry.reports.summary import stored_or_built
+    from inquiry.retention.services import delete_answers
+
+    ids = _group_of_eight(app)
+    _close(app, ids["summer"])
+    with app.app_context():
+        delete_answers(db.session.get(Cycle, ids["summer"]), "request", None)
+        db.session.commit()
+        assert db.session.scalar(db.select(db.func.count()).select_from(ActionCheck)) == 0
+        summary = stored_or_built(db.session.get(Cycle, ids["summer"]), "en_GB", KEY)
+        data = summary_json(summary)
+        page = BeautifulSoup(render_summary(summary, "en_GB"), "html.parser")
+        texts = [" ".join(li.get_text().split()) for li in page.select("ul.actions li")]
+    trip = _action(data, "Plan a seaside trip")
+    assert trip["did_this_happen"] == {"yes": 3, "partly": 1, "no": 1, "dont_know": 0}
+    assert any("Group members said: Yes 3 · Partly 1 · No 1 · Don't know 0" in t for t in texts), (
+        texts
+    )
+    walks = _action(data, "Walk on Sundays too")
+    assert walks["did_this_happen"] is None
+    assert walks["did_this_happen_withheld"] == "fewer_than_k_answered"
