@@ -13,6 +13,8 @@ def check_page(response) -> BeautifulSoup:
     """Every page: a title, one h1, unique ids, forms with an action, labelled fields."""
     page = parse(response)
     assert page.title and page.title.string.strip(), "page has no title"
+    # A page with errors says so once at the start of its title (base.html does it).
+    assert page.title.string.count("Error:") <= 1, f"title says Error twice: {page.title.string}"
     assert len(page.find_all("h1")) == 1, "page must have exactly one h1"
     ids = [tag["id"] for tag in page.find_all(id=True)]
     assert len(ids) == len(set(ids)), f"duplicate ids: {ids}"
