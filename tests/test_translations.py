@@ -117,3 +117,23 @@ def test_question_texts_round_trip_through_a_spreadsheet(app, tmp_path):
 
         sync_bank()  # the reviewed file is the source for the built-in bank: put it back
         db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("pl", "Nieprawidłowa liczba całkowita"), ("en_GB", "Not a valid integer value.")],
+)
+def test_wtforms_own_messages_are_in_the_readers_language(app, language, expected):
+    from flask import g
+    from wtforms import IntegerField
+
+    from inquiry.core.forms import BaseForm
+
+    class Form(BaseForm):
+        number = IntegerField()
+
+    with app.test_request_context(method="POST", data={"number": "many"}):
+        g.language = language
+        form = Form(meta={"csrf": False})
+        assert not form.validate()
+        assert form.number.errors == [expected]

@@ -22,6 +22,20 @@ def _wtforms_translations(locale: str) -> support.Translations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
+class _InTheReadersLanguage:
+    """WTForms' messages in the reader's language, which is looked up only when a message is
+    given: a form that passes (a member's send) never asks for the language at all."""
+
+    def gettext(self, string):
+        return _wtforms_translations(str(get_locale())).gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return _wtforms_translations(str(get_locale())).ngettext(singular, plural, n)
+
+
+_IN_THE_READERS_LANGUAGE = _InTheReadersLanguage()
+
+
 class _CSRF(_FlaskFormCSRF):
     """Flask-WTF's check, leaving nothing of a refused token behind (see forget_tracebacks)."""
 
@@ -58,7 +72,7 @@ class BaseForm(FlaskForm):
         csrf_class = _CSRF
 
         def get_translations(self, form):
-            return _wtforms_translations(str(get_locale()))
+            return _IN_THE_READERS_LANGUAGE
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
