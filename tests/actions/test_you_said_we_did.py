@@ -212,25 +212,29 @@ def test_an_action_answers_a_shortlisted_story_and_withdrawn_answers_go_with_the
     from inquiry.stories.models import Story
 
     ids = _last_time(app)
-    with app.app_context():
-        story = Story(
+
+    def new_story(title, text, token, **more):
+        return Story(
             cycle_id=ids["spring"],
-            title="Out again",
-            text="I walk by the river now.",
-            may_share=True,
-            submission_token="t" * 36,
-            receipt_digest="r" * 64,
-            shortlisted_at=utcnow(),
-            shown_title="Out again",
-            shown_text="I walk by the river.",
+            title=title,
+            text=text,
+            submission_token=token * 36,
+            receipt_digest=token * 64,
+            **more,
         )
-        unshared = Story(
-            cycle_id=ids["spring"],
-            title="Private",
-            text="Just for you.",
-            may_share=False,
-            submission_token="u" * 36,
-            receipt_digest="s" * 64,
+
+    with app.app_context():
+        story, unshared = (
+            new_story(
+                "Out again",
+                "I walk by the river now.",
+                "t",
+                may_share=True,
+                shortlisted_at=utcnow(),
+                shown_title="Out again",
+                shown_text="I walk by the river.",
+            ),
+            new_story("Private", "Just for you.", "u", may_share=False),
         )
         db.session.add_all([story, unshared])
         db.session.commit()
