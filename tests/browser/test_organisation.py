@@ -328,6 +328,15 @@ def _link_made(page) -> str:
     return page.locator(".panel-done .link-text").inner_text().strip()
 
 
+def _invite(page, email: str, choice: str) -> str:
+    """The People page's invitation form filled in for one person; the link it makes."""
+    _people(page)
+    page.get_by_label("Their email address").fill(email)
+    page.get_by_label(choice).check()
+    page.get_by_role("button", name="Make an invitation link").click()
+    return _link_made(page)
+
+
 def _accept(page, link: str, email: str) -> None:
     page.goto(link)
     page.get_by_label("Choose a password").fill(PASSWORD)
@@ -396,11 +405,7 @@ def _walk(org, open_page, artifacts) -> None:
         "Saved. A summary now shows a figure when at least 3 people gave it."
     )
     expect(admin.get_by_role("row", name=re.compile("Northfield Mind"))).to_contain_text("3")
-    _people(admin)
-    admin.get_by_label("Their email address").fill(COORDINATOR)
-    admin.get_by_label("Coordinator").check()
-    admin.get_by_role("button", name="Make an invitation link").click()
-    coordinator_invitation = _link_made(admin)
+    coordinator_invitation = _invite(admin, COORDINATOR, "Coordinator")
     _see(admin, artifacts, "admin-invitation")
 
     # The coordinator accepts, adds the group and invites its facilitator.
@@ -410,11 +415,7 @@ def _walk(org, open_page, artifacts) -> None:
     coordinator.get_by_label("Name of the group").fill("Tuesday Walkers")
     coordinator.get_by_role("button", name="Add the group").click()
     expect(coordinator.get_by_role("heading", name="Tuesday Walkers")).to_be_visible()
-    _people(coordinator)
-    coordinator.get_by_label("Their email address").fill(FACILITATOR)
-    coordinator.get_by_label("Tuesday Walkers").check()
-    coordinator.get_by_role("button", name="Make an invitation link").click()
-    facilitator_invitation = _link_made(coordinator)
+    facilitator_invitation = _invite(coordinator, FACILITATOR, "Tuesday Walkers")
     _see(coordinator, artifacts, "coordinator-invitation")
 
     # The facilitator accepts, creates and opens a cycle, and sets up the group tablet.
