@@ -131,14 +131,12 @@ def why_not_reopen(cycle: Cycle, now: datetime | None = None) -> str | None:
 def reopen_cycle(cycle: Cycle) -> None:
     """Take answers again: its codes and posters work again, its figures go until it closes
     again, and PDFs made while it was closed are dropped (they would be out of date)."""
-    from ..printing.services import forget_cycle_pdfs
-    from ..reports.sums import forget as forget_sums
+    from ..responses.services import answers_changed
 
     cycle.state = "open"
     cycle.closed_at = None
     cycle.grace_until = None
-    forget_cycle_pdfs(cycle.id)
-    forget_sums(cycle.id)
+    answers_changed(cycle.id)
     db.session.flush()
 
 

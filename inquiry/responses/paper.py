@@ -156,10 +156,9 @@ def correct_sheet(
 
     from ..core.models import utcnow
     from ..extensions import db
-    from ..printing.services import forget_cycle_pdfs
     from ..questions.types import get_type
-    from ..reports.sums import forget as forget_sums
     from .models import Answer, QuoteApproval
+    from .services import answers_changed
 
     if response.audience != "peer_worker":
         shares_openly = False
@@ -197,8 +196,7 @@ def correct_sheet(
         db.session.execute(sa.delete(QuoteApproval).where(QuoteApproval.answer_id.in_(unapproved)))
     response.may_quote, response.shares_openly = may_quote, shares_openly
     response.corrected_at = utcnow()
-    forget_cycle_pdfs(response.cycle_id)
-    forget_sums(response.cycle_id)
+    answers_changed(response.cycle_id)
     db.session.flush()
     return True
 

@@ -280,8 +280,7 @@ def send_draft(draft, submission_token: str, key: str) -> SendResult:
         )
     connection.execute(_DELETE_DRAFT, {"draft_id": draft.id})
     if draft.state == "closed":
-        _forget_pdfs(draft.cycle_id)  # a late answer: any PDF made before it is out of date
-        _forget_sums(draft.cycle_id)
+        answers_changed(draft.cycle_id)  # a late answer: what was made before it is out of date
     return SendResult.SENT
 
 
@@ -309,8 +308,7 @@ def _insert_action_checks(connection, response_id: int, audience: str, answers: 
 
 def withdraw_response(response: Response) -> None:
     """Delete a response and everything it said, including PDFs made while it counted."""
-    _forget_pdfs(response.cycle_id)
-    _forget_sums(response.cycle_id)
+    answers_changed(response.cycle_id)
     db.session.delete(response)
     db.session.flush()
 
@@ -373,10 +371,13 @@ def _forget_pdfs(cycle_id: int) -> None:
     forget_cycle_pdfs(cycle_id)
 
 
-def _forget_sums(cycle_id: int) -> None:
-    """The roll-up's kept sums of a cycle whose answers changed are made again when read."""
+def answers_changed(cycle_id: int) -> None:
+    """A cycle's answers (or its figures) changed after things were made from them: a late
+    answer, a withdrawal, a corrected sheet, a reopening, figures deleted. Its stored PDFs and
+    the roll-up's kept sums go; both are made again when next asked for."""
     from ..reports.sums import forget
 
+    _forget_pdfs(cycle_id)
     forget(cycle_id)
 
 

@@ -19,6 +19,7 @@ from ..groups.models import Group, Network
 from ..printing.services import forget_cycle_pdfs
 from ..reports import sums as kept_sums
 from ..responses.models import Answer, Draft, LinkKey, QuoteApproval, Response
+from ..responses.services import answers_changed
 from .models import SummarySnapshot
 
 # People's own writing kept by other features, by table name (each has a cycle_id): deleted
@@ -197,8 +198,7 @@ def delete_summary(cycle: Cycle, user_id: int | None) -> bool:
     if snapshot is None or snapshot.summary is None:
         return False
     snapshot.summary, snapshot.summary_deleted_at = None, utcnow()
-    forget_cycle_pdfs(cycle.id)
-    kept_sums.forget(cycle.id)
+    answers_changed(cycle.id)
     audit.record("deleted", cycle, user_id, "summary figures kept after the answers went")
     db.session.flush()
     return True
