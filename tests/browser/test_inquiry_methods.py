@@ -11,14 +11,12 @@ from inquiry.extensions import db
 
 from ..actions.test_you_said_we_did import _last_time
 from ..agenda.test_meeting import _closed_with_topics
+from .test_staff_pages import sign_in
 from .test_walk import PHONE, assert_no_axe_violations
 
 
 def test_the_step_in_headless_chromium_at_360_px_with_javascript_off(
-    app,
-    open_page,  # noqa: F811
-    axe_source,  # noqa: F811
-    artifacts,  # noqa: F811
+    app, open_page, axe_source, artifacts
 ):
     from playwright.sync_api import expect
 
@@ -46,15 +44,8 @@ def test_the_step_in_headless_chromium_at_360_px_with_javascript_off(
         assert [(c.action_id, c.value) for c in checks] == [(ids["trip"], "no")]
 
 
-def test_the_room_and_a_phone_in_headless_chromium(
-    app,
-    open_page,  # noqa: F811
-    axe_source,  # noqa: F811
-    artifacts,  # noqa: F811
-):
+def test_the_room_and_a_phone_in_headless_chromium(app, open_page, axe_source, artifacts):
     from playwright.sync_api import expect
-
-    from ..factories import PASSWORD
 
     cycle_id, code, (seaside, _cooking) = _closed_with_topics(app)
     # A phone with JavaScript off chooses after the cycle has closed.
@@ -67,10 +58,7 @@ def test_the_room_and_a_phone_in_headless_chromium(
     expect(phone.get_by_role("status")).to_contain_text("Your choices are saved")
     for options, name in ((PHONE, "360"), ({"viewport": {"width": 1280, "height": 800}}, "1280")):
         screen = open_page(**options, bypass_csp=True, reduced_motion="reduce")
-        screen.goto("/sign-in")
-        screen.get_by_label("Email address").fill("f@example.org")
-        screen.get_by_label("Password").fill(PASSWORD)
-        screen.get_by_role("button", name="Sign in").click()
+        sign_in(screen, "f@example.org")  # waits for the workspace before moving on
         screen.goto(f"/workspace/cycles/{cycle_id}/agenda/room")
         expect(screen.get_by_role("status")).to_have_text(
             "1 person has chosen so far. How many chose each topic shows once at least 3 "
