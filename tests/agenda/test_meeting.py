@@ -145,8 +145,8 @@ def test_an_old_meetings_code_never_hides_the_next_cycles_topics(app):
         db.session.commit()
         next_code = after.active_code("member")
     member = app.test_client()
-    member.get(f"/t/{code}")
+    assert member.get(f"/t/{code}").headers["Location"] == "/topics"
     assert member.get("/topics").status_code == 410  # that meeting is over
-    member.get(f"/j/{next_code}")
+    assert member.get(f"/j/{next_code}").headers["Location"] == "/reflect"
     page = check_page(member.get("/topics"))
     assert [label.get_text() for label in page.select(".check label")] == ["Allotment open day"]
