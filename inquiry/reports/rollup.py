@@ -17,7 +17,7 @@ from ..groups.models import Group, Network
 from . import aggregate, privacy, queries
 from . import sums as kept_sums
 from .aggregate import MEMBER, PEER_ANONYMOUS, PEER_TEAM, SHARED_VIEWS
-from .summary import OWN_THEME
+from .summary import OWN_THEME, ProfileRow
 
 
 @dataclass(frozen=True)
@@ -54,28 +54,20 @@ class Rollup:
         """The research themes of the co-production profile: the members' themes, in order."""
         return [theme for audience, theme in self.themes if audience == "member"]
 
-    @staticmethod
-    def profile_scores(column: Column, theme: str) -> tuple[Decimal | None, Decimal | None]:
-        """(members' average, peer support workers' average) where the roll-up shows them."""
-        member = column.results.get(("member", theme))
-        peer = column.results.get(("peer_worker", theme))
-        return (member.mean if member else None, peer.mean if peer else None)
+    def profile(self, column: Column) -> list[ProfileRow]:
+        """A group's co-production profile as the summary draws it (summary.ProfileRow), each
+        score only where the roll-up shows it: a withheld figure is never drawn."""
 
-    @staticmethod
-    def profile_axis(rtl: bool = False) -> str:
-        from .charts import data_uri, profile_axis_svg
+        def mean(audience: str, theme: str) -> Decimal | None:
+            figure = column.results.get((audience, theme))
+            return figure.mean if figure else None
 
-        return data_uri(profile_axis_svg(rtl))
-
-    def profile_image(self, column: Column, theme: str, rtl: bool = False) -> str | None:
-        """A group's theme as a row of the dot plot (charts.py), or None when nothing of it
-        is shown: a withheld figure is never drawn."""
-        from .charts import data_uri, profile_row_svg
-
-        now, peer = self.profile_scores(column, theme)
-        if now is None and peer is None:
-            return None
-        return data_uri(profile_row_svg(now=now, peer=peer, rtl=rtl))
+        return [
+            ProfileRow(
+                theme, now=mean("member", theme), before=None, peer=mean("peer_worker", theme)
+            )
+            for theme in self.profile_themes()
+        ]
 
 
 def round_to_5(value: int | None) -> int | None:
