@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -33,11 +34,12 @@ THEME = sa.case((Question.is_builtin, Question.theme), else_=sa.literal_column("
 )
 
 
-def figures_final():
-    """The SQL form of privacy.figures_exist: closed, and no grace period still running."""
+def figures_final(settled_for: timedelta = timedelta(0)):
+    """The SQL form of privacy.figures_exist: closed, and no grace period still running (nor
+    ended less than `settled_for` ago)."""
     return sa.and_(
         Cycle.state == "closed",
-        sa.or_(Cycle.grace_until.is_(None), Cycle.grace_until <= utcnow()),
+        sa.or_(Cycle.grace_until.is_(None), Cycle.grace_until <= utcnow() - settled_for),
     )
 
 

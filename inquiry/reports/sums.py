@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..core.models import UTCDateTime, enum_check, utcnow
 from ..cycles.models import Cycle
 from ..extensions import db
+from . import queries
 from .aggregate import MEMBER, PEER_ANONYMOUS, PEER_TEAM, VIEWS
 
 # A late send that read the cycle as still in its grace period may commit just after the
@@ -86,10 +87,6 @@ class KeptThemeSum(db.Model):
 _COLUMN_OF_VIEW = {MEMBER: "members", PEER_TEAM: "peer_team", PEER_ANONYMOUS: "peer_anonymous"}
 
 
-def _settled():
-    return sa.or_(Cycle.grace_until.is_(None), Cycle.grace_until <= utcnow() - SETTLE)
-
-
 def _answers_deleted():
     from ..retention.models import SummarySnapshot
 
@@ -123,8 +120,6 @@ def _insert(connection, worked_out: tuple[dict, dict, dict], cycle_ids) -> None:
 
 
 def _work_out(connection, cycle_ids) -> tuple[dict, dict, dict]:
-    from . import queries
-
     ids = sa.select(Cycle.id).where(Cycle.id.in_(cycle_ids))
     return (
         queries.list_theme_sums_by_cycle(ids, connection),
@@ -146,8 +141,7 @@ def _make(cycle_ids: list[int]) -> tuple[tuple[dict, dict, dict], set[int]]:
                 connection.execute(
                     sa.select(Cycle.id).where(
                         Cycle.id.in_(cycle_ids),
-                        Cycle.state == "closed",
-                        _settled(),
+                        queries.figures_final(settled_for=SETTLE),
                         ~_answers_deleted(),
                         ~sa.exists().where(KeptSums.cycle_id == Cycle.id),
                     )
@@ -172,8 +166,6 @@ def theme_sums_by_cycle(cycle_ids: sa.Select, wanted: list[int]) -> tuple[dict, 
     its (audience, theme) pairs in order) for the cycles of `cycle_ids` (whose figures are
     final), from the kept sums; the sums of those in `wanted` not kept yet are made now (and
     kept where they may be). Two statements once kept."""
-    from .queries import ThemeSums
-
     connection = db.session.connection()
     views: dict[int, dict[str, int]] = {}
     layouts: dict[int, list[tuple[str, str]]] = {}
@@ -182,7 +174,7 @@ def theme_sums_by_cycle(cycle_ids: sa.Select, wanted: list[int]) -> tuple[dict, 
     for cycle_id, themes, *counts in connection.execute(kept.where(k.cycle_id.in_(cycle_ids))):
         views[cycle_id] = {v: n for v, n in zip(_COLUMN_OF_VIEW, counts, strict=True) if n}
         layouts[cycle_id] = [(audience, theme) for audience, theme in themes]
-    theme_sums: dict[int, list[ThemeSums]] = {}
+    theme_sums: dict[int, list[queries.ThemeSums]] = {}
     t = KeptThemeSum
     rows = connection.execute(
         sa.select(t.cycle_id, t.view, t.theme, t.answered, t.total, t.responses, t.agree).where(
@@ -190,7 +182,7 @@ def theme_sums_by_cycle(cycle_ids: sa.Select, wanted: list[int]) -> tuple[dict, 
         )
     )
     for cycle_id, *values in rows:
-        theme_sums.setdefault(cycle_id, []).append(ThemeSums(*values))
+        theme_sums.setdefault(cycle_id, []).append(queries.ThemeSums(*values))
     missing = [c for c in wanted if c not in layouts]
     if missing:
         worked_out, made = _make(missing)
