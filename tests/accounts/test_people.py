@@ -305,7 +305,6 @@ def test_the_people_page_shows_status_and_links_only_to_those_one_may_look_after
 
 
 def test_archived_groups_are_offered_only_to_someone_who_already_has_them(app, team):
-    from inquiry.core.models import utcnow
     from inquiry.groups.models import Group
 
     with app.app_context():
@@ -325,3 +324,6 @@ def test_archived_groups_are_offered_only_to_someone_who_already_has_them(app, t
         {"groups": [str(team["choir"])]},
     )
     assert refused.status_code == 400
+    with app.app_context():  # and the facilitator keeps the group they had
+        kept = db.session.get(User, team["facilitator"]).groups
+        assert [g.id for g in kept] == [team["walkers"]]
