@@ -206,45 +206,28 @@ def test_at_k_every_answer_is_shown_whole_on_the_web_the_pdf_and_the_wall_sheet(
 def test_an_action_answers_a_shortlisted_story_and_withdrawn_answers_go_with_the_response(
     app, client
 ):
-    from inquiry.core.models import utcnow
     from inquiry.responses.models import Response
     from inquiry.responses.services import withdraw_response
-    from inquiry.stories.models import Story
+    from inquiry.stories.services import shortlist_story
+
+    from ..stories.helpers import write
 
     ids = _last_time(app)
-
-    def new_story(title, text, token, **more):
-        return Story(
-            cycle_id=ids["spring"],
-            title=title,
-            text=text,
-            submission_token=token * 36,
-            receipt_digest=token * 64,
-            **more,
-        )
-
-    with app.app_context():
-        story, unshared = (
-            new_story(
-                "Out again",
-                "I walk by the river now.",
-                "t",
-                may_share=True,
-                shortlisted_at=utcnow(),
-                shown_title="Out again",
-                shown_text="I walk by the river.",
-            ),
-            new_story("Private", "Just for you.", "u", may_share=False),
-        )
-        db.session.add_all([story, unshared])
+    with app.app_context():  # as the member wrote them and the facilitator shortlisted one
+        story, _receipt = write(ids["spring"], "Out again", "I walk by the river now.")
+        shortlist_story(story, "Out again", "I walk by the river.", None)
+        unshared, _receipt = write(ids["spring"], "Private", "Just for you.", share=False)
+        left_off, _receipt = write(ids["spring"], "Cooking", "We cook together.")
         db.session.commit()
-        story_id, unshared_id = story.id, unshared.id
+        story_id, unshared_id, left_off_id = story.id, unshared.id, left_off.id
     assert sign_in(client, "f@example.org").status_code == 302
     url = f"/workspace/actions/{ids['walks']}/edit"
     page = check_page(client.get(url))
     options = {o["value"]: o.get_text() for o in page.select("select#theme option")}
     assert options[f"story:{story_id}"] == "Story: Out again"
-    assert f"story:{unshared_id}" not in options  # only stories people agreed to share
+    # Only the shortlist: not a story its writer kept private, nor one left off the shortlist.
+    assert f"story:{unshared_id}" not in options
+    assert f"story:{left_off_id}" not in options
     saved = client.post(url, data={**form_fields(page, url), "theme": f"story:{story_id}"})
     assert saved.status_code == 302
     _answers(app, ids, ["no", "no", "yes"])
