@@ -128,6 +128,21 @@ def _work_out(connection, cycle_ids) -> tuple[dict, dict, dict]:
     )
 
 
+def _may_keep(connection, cycle_ids) -> list[int]:
+    """Those of these cycles whose sums may be kept now: figures final for a while, answers
+    not deleted, sums not kept already."""
+    return list(
+        connection.execute(
+            sa.select(Cycle.id).where(
+                Cycle.id.in_(cycle_ids),
+                queries.figures_final(settled_for=SETTLE),
+                ~_answers_deleted(),
+                ~sa.exists().where(KeptSums.cycle_id == Cycle.id),
+            )
+        ).scalars()
+    )
+
+
 def _make(cycle_ids: list[int]) -> tuple[tuple[dict, dict, dict], set[int]]:
     """Work out and keep the sums of those cycles whose figures are final, in a transaction
     of its own; returns what it worked out and for which cycles. A failure (another request
@@ -137,16 +152,7 @@ def _make(cycle_ids: list[int]) -> tuple[tuple[dict, dict, dict], set[int]]:
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             _lock(connection, cycle_ids)
-            ready = list(
-                connection.execute(
-                    sa.select(Cycle.id).where(
-                        Cycle.id.in_(cycle_ids),
-                        queries.figures_final(settled_for=SETTLE),
-                        ~_answers_deleted(),
-                        ~sa.exists().where(KeptSums.cycle_id == Cycle.id),
-                    )
-                ).scalars()
-            )
+            ready = _may_keep(connection, cycle_ids)  # again, now that nothing can change
             if not ready:
                 connection.rollback()
                 return ({}, {}, {}), set()
@@ -185,7 +191,10 @@ def theme_sums_by_cycle(cycle_ids: sa.Select, wanted: list[int]) -> tuple[dict, 
         theme_sums.setdefault(cycle_id, []).append(queries.ThemeSums(*values))
     missing = [c for c in wanted if c not in layouts]
     if missing:
-        worked_out, made = _make(missing)
+        # Asked first without the write lock: a cycle that can never be kept (its summary's
+        # figures deleted) would otherwise take it on every read of the roll-up.
+        keepable = _may_keep(connection, missing)
+        worked_out, made = _make(keepable) if keepable else (({}, {}, {}), set())
         rest = [c for c in missing if c not in made]
         # Not final long enough, or not kept this time: from the answers, as they are read.
         more = _work_out(connection, rest) if rest else ({}, {}, {})

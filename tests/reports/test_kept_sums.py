@@ -212,3 +212,33 @@ def test_sums_are_kept_only_once_a_grace_period_has_settled(app, ctx):
     db.session.commit()
     assert _hope(_read(network_id)[0], "Walking group") == ["6", "3.83", "67"]
     assert db.session.get(KeptSums, cycle_id) is not None
+
+
+def test_a_cycle_whose_sums_can_never_be_kept_is_read_without_the_write_lock(app, ctx):
+    from sqlalchemy import event
+
+    from inquiry.retention.services import delete_answers
+
+    walking = cycle_with_answers(months=None)
+    network_id, cycle_id = walking.group.network_id, walking.id
+    # Its answers deleted with its summary's figures: nothing left to keep, ever.
+    delete_answers(walking, "request", None, keep_summary=False)
+    db.session.commit()
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for _ in range(2):
+            csv_text, took_part = _read(network_id)
+            db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert ("Walking group", "Spring", 0) in took_part
+    assert _hope(csv_text, "Walking group") == ["0", "", ""]
+    assert db.session.get(KeptSums, cycle_id) is None
+    said = [" ".join(s.split()).upper() for s in statements]
+    assert said and not [s for s in said if "BEGIN IMMEDIATE" in s or "FOR UPDATE" in s], said
+    assert all(s.startswith("SELECT") for s in said), said
