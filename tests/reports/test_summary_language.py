@@ -14,7 +14,13 @@ from inquiry.reports.render import render_summary
 from inquiry.reports.summary import build_summary
 
 from ..factories import make_group, make_open_cycle
-from ..responses.test_question_language import DAYS, OWN_CHOICE, OWN_LIKERT, language_of
+from ..responses.test_question_language import (
+    DAYS,
+    OWN_CHOICE,
+    OWN_LIKERT,
+    _text,
+    language_of,
+)
 from .test_report import KEY, _respond
 
 
@@ -29,10 +35,6 @@ def _summary_html(language: str) -> BeautifulSoup:
     db.session.commit()
     summary = build_summary(db.session.get(Cycle, cycle.id), language, KEY)
     return BeautifulSoup(render_summary(summary, language), "html.parser")
-
-
-def _text(page, words: str):
-    return page.find(string=lambda s: s and words in s)
 
 
 def test_a_polish_summary_marks_the_english_fallback(ctx):
