@@ -116,7 +116,11 @@ def test_the_rollup_is_the_same_after_the_purge_deleted_the_answers(app, ctx, re
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).where(Answer.cycle_id == walking_id)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).where(Response.cycle_id == walking_id)) == 0
-    assert _kept(walking_id)[0] == {"member": 6, "peer_team": 0, "peer": 0}
+    # Kept through the purge: six members, their hope sums among those who answered both items.
+    assert _kept(walking_id) == (
+        {"member": 6, "peer_team": 0, "peer": 0},
+        [("member", "hope", 2)],
+    )
 
     after = _read(network_id)
     if read_before:
@@ -158,6 +162,7 @@ def test_the_kept_sums_follow_a_withdrawal_a_correction_and_a_reopening(app, ctx
     csv_text, took_part = _read(network_id)
     assert _hope(csv_text, "Walking group") == ["5", "3.70", "60"]
     assert ("Walking group", "Spring", 5) in took_part
+    assert db.session.get(KeptSums, cycle_id) is not None  # read from what is kept
     assert _kept_as_read(cycle_id) == (sorted(_from_answers(cycle_id)[0]), {"member": 5})
 
     # A sheet typed in while open, corrected after closing: its 2 and 3 become 5 and 5.
@@ -193,6 +198,7 @@ def test_the_kept_sums_follow_a_withdrawal_a_correction_and_a_reopening(app, ctx
     csv_text, _ = _read(network_id)
     # 4, 2.5, 5, 2.5, 4.5 and 5: 23.5 / 6.
     assert _hope(csv_text, "Walking group") == ["6", "3.92", "67"]
+    assert db.session.get(KeptSums, cycle_id) is not None  # read from what is kept
     assert _kept_as_read(cycle_id) == (sorted(_from_answers(cycle_id)[0]), {"member": 6})
 
 
