@@ -14,7 +14,7 @@ from inquiry.questions.queries import list_builtin_questions
 
 from ..factories import make_group, make_user
 from .test_staff_pages import sign_in
-from .test_walk import assert_no_axe_violations
+from .test_walk import PHONE, assert_no_axe_violations
 
 
 def test_the_members_only_question_cannot_be_removed(app, open_page, axe_source):
@@ -28,9 +28,7 @@ def test_the_members_only_question_cannot_be_removed(app, open_page, axe_source)
         add_own_question(cycle, "member", "likert", "We meet outdoors.", "own", [])
         db.session.commit()
         cycle_id = cycle.id
-    page = open_page(
-        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, bypass_csp=True
-    )
+    page = open_page(**PHONE, bypass_csp=True)
     sign_in(page, "sam@example.org")
     page.goto(f"/workspace/cycles/{cycle_id}/questions")
     page.get_by_role("link", name="Remove We meet outdoors.").click()
