@@ -33,7 +33,7 @@ from inquiry.retention.services import add_months
 
 from ..factories import PASSWORD
 from ..servers import serve_database
-from .test_walk import QUESTION_PAGES, assert_no_axe_violations, expect_error_summary
+from .test_walk import PHONE, QUESTION_PAGES, assert_no_axe_violations, expect_error_summary
 
 try:
     from playwright.sync_api import expect
@@ -227,7 +227,6 @@ def test_the_people_and_account_pages_on_a_phone(app, open_page, axe_source, art
 # `inquiry db upgrade`, `inquiry setup`, gunicorn with make run's settings and a render
 # worker beside it, then people in their own browsers. Every page is at a phone's width.
 
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 INQUIRY = Path(sys.executable).parent / "inquiry"
 ADMIN, COORDINATOR, FACILITATOR = (
     "lead@northfield.example",
