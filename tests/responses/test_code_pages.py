@@ -97,13 +97,19 @@ def test_a_real_code_a_page_cannot_use_now_is_never_counted_as_wrong(app, client
 
 
 def test_the_topics_code_works_for_a_closed_cycle_and_keeps_it_for_choosing(app, client):
+    from inquiry.agenda.models import AgendaTopic
+
     with app.app_context():
         cycle = make_closed_cycle()
+        db.session.add(AgendaTopic(cycle_id=cycle.id, title="Seaside"))
+        db.session.commit()
         code, cycle_id = cycle.active_code("member"), cycle.id
     entered = _post(client, "/topics/code", code)
     assert entered.headers["Location"] == "/topics"
     with client.session_transaction() as session:
         assert session["topics_cycle"] == cycle_id
+    choosing = check_page(client.get("/topics"))  # the closed cycle's topics, to choose from
+    assert [label.get_text() for label in choosing.select(".check label")] == ["Seaside"]
     with app.app_context():
         assert db.session.get(Cycle, cycle_id).state == "closed"
 
