@@ -83,6 +83,7 @@ def test_an_audiences_second_question_goes_and_then_its_last_one_stays(app, clie
     page = check_page(client.get(last))
     assert page.h1.get_text() == "This question cannot be removed"
     assert "the only question this cycle asks group members" in _refusal(page)
+    assert _post(client, last, page_url=f"/workspace/cycles/{cycle_id}").status_code == 409
     with app.app_context():
         assert db.session.get(CycleQuestion, second) is None
         assert db.session.get(CycleQuestion, first) is not None
