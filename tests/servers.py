@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def free_port() -> int:
+    """A port nothing listens on now, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def start_gunicorn(app, port: int, workers: int = 2) -> subprocess.Popen:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,8 @@ from .reflection import start
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from common import setup  # noqa: E402
 from hostile_mix import DROPPED, TOKEN, Visitor  # noqa: E402
+
+from .servers import free_port as _port
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 WORDS = "The walks help me more than I expected"
@@ -96,12 +97,6 @@ def test_a_sqlite_file_gone_keeps_the_posted_answers(app, cycle):
 
 
 # PostgreSQL, a real server stopped and started under gunicorn ------------------------------
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_postgres(command: list[str]) -> None:

@@ -23,16 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from common import setup  # noqa: E402
 from hostile_mix import DROPPED, TOKEN, Visitor  # noqa: E402
 
+from .servers import free_port as _port
+
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 SUBMISSION = re.compile(r'name="submission_token" type="hidden" value="([^"]+)"')
-
-
-def _port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _lock(path: Path, locked: bool) -> None:

@@ -18,13 +18,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from hostile_mix import DROPPED, Visitor  # noqa: E402
 
+from .servers import free_port as _port
+
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _redis(port: int, folder: Path) -> subprocess.Popen:

@@ -25,6 +25,7 @@ from .accounts.test_login import sign_in
 from .factories import make_user
 from .pages import check_page, form_fields, parse
 from .reflection import start
+from .servers import free_port as _port
 
 FORM = "application/x-www-form-urlencoded"
 MEMBER_FORMS = ["/", "/reflect", "/reflect/1", "/reflect/6", "/reflect/7", "/withdraw", "/sign-in"]
@@ -155,12 +156,6 @@ def test_an_upload_page_keeps_its_larger_limit(app, cycle):
 # A real server -----------------------------------------------------------------------------
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _rss_mb(pid: int) -> float:

@@ -19,15 +19,10 @@ from pathlib import Path
 import pytest
 
 from .factories import PASSWORD, make_group, make_user
+from .servers import free_port as _port
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(port: int) -> None:

@@ -13,13 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from hostile_mix import DROPPED, Visitor, walk_to_first_page, workers_of  # noqa: E402
 
+from .servers import free_port as _port
 from .servers import start_gunicorn  # noqa: E402
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _slow(port: int, stop: threading.Event) -> None:

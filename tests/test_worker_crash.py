@@ -15,7 +15,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from .reflection import start
+from .servers import free_port as _port
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from hostile_mix import (  # noqa: E402
@@ -93,12 +93,6 @@ def test_a_wrong_invitation_link_leaves_no_frames_for_the_collector(app):
         == []
     )
     assert statuses[0] < 500
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

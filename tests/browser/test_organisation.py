@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from inquiry.extensions import db
 from inquiry.retention.services import add_months
 
 from ..factories import PASSWORD
+from ..servers import free_port as _free_port
 from ..servers import serve_database
 from .test_walk import PHONE, QUESTION_PAGES, assert_no_axe_violations, expect_error_summary
 
@@ -259,12 +259,6 @@ class Organisation:
     def count(self, table: str) -> int:
         with closing(sqlite3.connect(self.database)) as conn:
             return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
