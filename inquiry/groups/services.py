@@ -15,13 +15,19 @@ class GroupError(ValueError):
     """A plain-words reason a group cannot be saved."""
 
 
+def _taken(names, name: str, except_id: int | None) -> bool:
+    """Whether `name` is among (id, name) rows, letter case aside in every alphabet. Compared
+    here, not with SQL lower(): SQLite's changes only A to Z, so "ŁÓDŹ" would pass it beside
+    "Łódź", and the exact same name would then meet the UNIQUE constraint as a 503."""
+    wanted = name.casefold()
+    return any(i != except_id and other.casefold() == wanted for i, other in names)
+
+
 def _name_taken(network_id: int, name: str, except_id: int | None = None) -> bool:
-    query = sa.select(Group.id).where(
-        Group.network_id == network_id, sa.func.lower(Group.name) == name.lower()
+    names = db.session.execute(
+        sa.select(Group.id, Group.name).where(Group.network_id == network_id)
     )
-    if except_id is not None:
-        query = query.where(Group.id != except_id)
-    return db.session.scalar(query) is not None
+    return _taken(names, name, except_id)
 
 
 def create_group(user, network_id: int, name: str, description: str, language: str) -> Group:
@@ -53,10 +59,7 @@ class NetworkError(ValueError):
 
 
 def _network_name_taken(name: str, except_id: int | None = None) -> bool:
-    query = sa.select(Network.id).where(sa.func.lower(Network.name) == name.lower())
-    if except_id is not None:
-        query = query.where(Network.id != except_id)
-    return db.session.scalar(query) is not None
+    return _taken(db.session.execute(sa.select(Network.id, Network.name)), name, except_id)
 
 
 def create_network(user_id: int | None, name: str, requires_two_step: bool = False) -> Network:
