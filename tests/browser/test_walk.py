@@ -50,6 +50,8 @@ HOME_PAGES = ["home", "home-error"]
 
 def assert_no_axe_violations(page, axe_source: str, where: str) -> None:
     """axe-core's WCAG 2.2 A/AA rules find nothing on the page as it stands."""
+    # After a click the next page may be committed but not yet parsed (no <head> to add to).
+    page.wait_for_load_state("domcontentloaded")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(content=axe_source)
     result = page.evaluate(
